@@ -1,0 +1,1 @@
+"""Orchestration: the ``emoflow`` CLI now, Prefect flows composing the other packages later."""

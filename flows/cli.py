@@ -1,0 +1,248 @@
+"""The ``emoflow`` command line: ingest corpora, query the store, make and run the demo.
+
+Every command works without a Prefect server; the store folder comes from ``--store`` or ``EMOFLOW_STORE``.
+"""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from storage import FeatureStore, IngestError, ingest_corpus, store_summary
+from storage.corpora import LAYOUTS
+from storage.query import VIEWS, connect
+
+F = TypeVar("F", bound=Callable[..., Any])
+DEFAULT_STORE = "store"
+
+store_option = click.option(
+    "--store",
+    envvar="EMOFLOW_STORE",
+    default=DEFAULT_STORE,
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Feature store folder (or set EMOFLOW_STORE).",
+)
+
+
+def user_errors(command: F) -> F:
+    """Turn the errors a user can fix (bad paths, bad input, unknown names) into one clear line, exit code 1."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from extractors.media import MediaError
+
+        try:
+            return command(*args, **kwargs)
+        except (FileNotFoundError, ValueError, KeyError, IngestError, MediaError) as error:
+            message = error.args[0] if isinstance(error, KeyError) and error.args else str(error)
+            raise click.ClickException(str(message)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
+@click.version_option(package_name="emoflow")
+def cli() -> None:
+    """emoflow: emotion recognition in conversation, from recordings to a label per utterance.
+
+    \b
+    Typical session:
+      emoflow demo-corpus demo/corpus                      # a small corpus of real mp4 clips
+      emoflow ingest demo/corpus --dataset demo            # -> store/utterances/dataset=demo/
+      emoflow store ls                                     # what the store holds
+      emoflow query "SELECT label, count(*) FROM utterances GROUP BY label"
+
+    The store is a folder of Parquet files (docs/feature-store.md); any Parquet reader works on it.
+    """
+
+
+@cli.command()
+@click.argument("corpus", type=click.Path(exists=True, path_type=Path))
+@click.option("--dataset", required=True, help="Name of the dataset in the store, e.g. meld, iemocap, mycorpus.")
+@store_option
+@click.option(
+    "--layout",
+    type=click.Choice(["auto", *LAYOUTS]),
+    default="auto",
+    show_default=True,
+    help="How the corpus is laid out on disk; auto detects a manifest, MELD or IEMOCAP.",
+)
+@click.option("--strict", is_flag=True, help="Fail on the first problem report instead of skipping bad rows.")
+@click.option("--val-fraction", type=float, help="IEMOCAP: fraction of sessions 1-4 dialogues held out [0.1].")
+@click.option("--val-seed", type=int, help="IEMOCAP: seed choosing the validation dialogues [0].")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@user_errors
+def ingest(
+    corpus: Path,
+    dataset: str,
+    store: Path,
+    layout: str,
+    strict: bool,
+    val_fraction: float | None,
+    val_seed: int | None,
+    quiet: bool,
+) -> None:
+    """Read a corpus into the store's utterances table.
+
+    CORPUS is a manifest (.csv or .parquet, or a folder holding manifest.csv), a folder in MELD's layout
+    (*_sent_emo.csv and the clip folders) or in IEMOCAP's (Session1..5/dialog/...). Rows with problems are
+    recorded in the errors table and skipped; the rest is ingested. Ingesting an unchanged corpus again writes
+    nothing.
+    """
+    options = {k: v for k, v in {"val_fraction": val_fraction, "seed": val_seed}.items() if v is not None}
+    report = ingest_corpus(
+        corpus, dataset, FeatureStore(store), layout=layout, strict=strict, progress=not quiet, **options
+    )
+    click.echo(report.summary())
+    click.echo(f"store: {store}")
+
+
+@cli.command()
+@click.argument("sql")
+@store_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "parquet"]),
+    default="table",
+    show_default=True,
+    help="table prints a box (long results are cut), csv prints or writes every row, parquet needs --out.",
+)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the result to this file.")
+@click.option("--max-rows", type=int, default=40, show_default=True, help="Rows shown by --format table.")
+@user_errors
+def query(sql: str, store: Path, fmt: str, out: Path | None, max_rows: int) -> None:
+    """Run SQL over the store with DuckDB.
+
+    \b
+    Views: utterances, features, errors, predictions (docs/feature-store.md lists their columns).
+
+    Examples:
+      emoflow query "SELECT split, count(*) FROM utterances GROUP BY split"
+      emoflow query "SELECT reason FROM errors WHERE dataset = 'demo'"
+      emoflow query "SELECT * FROM utterances" --format parquet --out utterances.parquet
+    """
+    import duckdb
+
+    if fmt == "parquet" and out is None:
+        raise click.UsageError("--format parquet needs --out FILE")
+    con = connect(store)
+    try:
+        relation = con.sql(sql)
+    except duckdb.Error as error:
+        raise click.ClickException(f"{error}\n(views: {', '.join(VIEWS)})") from None
+    if relation is None:
+        return
+    if fmt == "table":
+        text = str(relation.limit(max_rows))
+        total = relation.count("*").fetchall()[0][0]
+        if total > max_rows:
+            text += f"\n({total} rows, {max_rows} shown; raise --max-rows or use --format csv for all)"
+        if out is None:
+            click.echo(text)
+        else:
+            out.write_text(text + "\n", encoding="utf-8")
+    elif fmt == "csv":
+        if out is None:
+            _echo_csv(relation)
+        else:
+            relation.write_csv(str(out))
+    else:
+        relation.write_parquet(str(out), compression="zstd")
+    if out is not None:
+        click.echo(f"wrote {out}", err=True)
+
+
+@cli.group()
+def store() -> None:
+    """Inspect the feature store."""
+
+
+@store.command("ls")
+@store_option
+@user_errors
+def store_ls(store: Path) -> None:
+    """Summarise the store: per dataset its utterances, dialogues, labels, splits, errors, and feature tables."""
+    import duckdb
+
+    click.echo(f"store: {store}")
+    click.echo(duckdb.sql("SELECT * FROM summary", connection=_arrow_connection(summary=store_summary(store))))
+
+
+@cli.command("demo-corpus")
+@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@user_errors
+def demo_corpus(out: Path, quiet: bool) -> None:
+    """Make the demo corpus in OUT: 12 dialogues, 92 mp4 clips (espeak-ng speech, a moving face), manifest.csv.
+
+    The labels describe the words only; the synthetic voices and the photograph carry no emotion.
+    """
+    from extractors.demo_corpus import make_demo_corpus
+
+    made = make_demo_corpus(out, progress=not quiet)
+    click.echo(f"{made.manifest}: {made.clips} clips ({made.rendered} rendered, {made.clips - made.rendered} kept)")
+
+
+@cli.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("demo"), show_default=True)
+@click.option("--quiet", is_flag=True, help="No progress bars.")
+@user_errors
+def demo(out: Path, quiet: bool) -> None:
+    """Make the demo corpus, ingest it into OUT/store, and show example queries (what `make demo` runs)."""
+    from extractors.demo_corpus import make_demo_corpus
+
+    made = make_demo_corpus(out / "corpus", progress=not quiet)
+    click.echo(f"corpus: {made.manifest} ({made.clips} clips, {made.rendered} rendered now)")
+    store_path = out / "store"
+    report = ingest_corpus(made.manifest, "demo", FeatureStore(store_path), progress=not quiet)
+    click.echo(report.summary())
+    examples = [
+        "SELECT split, count(DISTINCT dialogue_id) AS dialogues, count(*) AS utterances FROM utterances "
+        "GROUP BY split ORDER BY split",
+        "SELECT speaker, label, text FROM utterances WHERE dialogue_id = 'd06' ORDER BY turn",
+    ]
+    con = connect(store_path)
+    for sql in examples:
+        click.echo(f"\n$ emoflow query --store {store_path} {shlex.quote(sql)}")
+        click.echo(con.sql(sql))
+    click.echo(f"The store is at {store_path.resolve()}. More in docs/feature-store.md.")
+
+
+def _echo_csv(relation: Any) -> None:
+    """Print a relation as CSV (DuckDB writes it to a temporary file: /dev/stdout would truncate a redirect)."""
+    import shutil
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "result.csv"
+        relation.write_csv(str(path))
+        sys.stdout.flush()
+        with open(path, "rb") as handle:
+            shutil.copyfileobj(handle, sys.stdout.buffer)
+        sys.stdout.flush()
+
+
+def _arrow_connection(**tables: Any) -> Any:
+    import duckdb
+
+    con = duckdb.connect()
+    for name, table in tables.items():
+        con.register(name, table)
+    return con
+
+
+def main() -> None:
+    """Entry point of the ``emoflow`` console script."""
+    cli(prog_name="emoflow")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Dialogue graph models, their trainer, metrics and reports."""

@@ -1,0 +1,141 @@
+"""Ingest a corpus into the store's ``utterances`` table: read, validate, hash, write (or do nothing)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+from tqdm.auto import tqdm
+
+from storage.corpora import read_corpus
+from storage.hashing import FileDigests, table_fingerprint, utterance_hash
+from storage.lineage import make_lineage
+from storage.schema import UTTERANCES
+from storage.store import ErrorRecord, FeatureStore
+from storage.validation import RowProblem, validate_corpus
+
+ERRORS_KEY = "corpus"
+
+
+class IngestError(ValueError):
+    """``--strict`` ingestion found problems; nothing was written."""
+
+    def __init__(self, problems: list[RowProblem]) -> None:
+        self.problems = problems
+        shown = "\n".join(f"  - {p.reason}" for p in problems[:20])
+        more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
+        super().__init__(f"{len(problems)} problem(s) in the corpus; nothing was ingested:\n{shown}{more}")
+
+
+@dataclass
+class IngestReport:
+    """What one ingestion did."""
+
+    dataset: str
+    layout: str
+    corpus: Path
+    rows_read: int
+    rows_ingested: int
+    unchanged: bool
+    problems: list[RowProblem] = field(default_factory=list)
+    utterances_per_split: dict[str, int] = field(default_factory=dict)
+    dialogues_per_split: dict[str, int] = field(default_factory=dict)
+    labels: dict[str, int] = field(default_factory=dict)
+
+    def summary(self, max_problems: int = 10) -> str:
+        """A few lines for people: counts, and the first problems."""
+        state = "unchanged, nothing written" if self.unchanged else "written"
+        lines = [
+            f"{self.dataset}: {self.rows_ingested} of {self.rows_read} utterances from {self.corpus} "
+            f"({self.layout} layout), {state}",
+            "  utterances per split: " + _counts(self.utterances_per_split),
+            "  dialogues per split:  " + _counts(self.dialogues_per_split),
+            f"  labels ({len(self.labels)}): " + _counts(self.labels),
+        ]
+        if self.problems:
+            dropped = sum(p.dropped for p in self.problems)
+            lines.append(f"  {len(self.problems)} problem(s), {dropped} row(s) skipped, recorded in errors/:")
+            lines += [f"    - {p.reason}" for p in self.problems[:max_problems]]
+            if len(self.problems) > max_problems:
+                lines.append(f'    ... {len(self.problems) - max_problems} more: emoflow query "SELECT * FROM errors"')
+        return "\n".join(lines)
+
+
+def ingest_corpus(
+    corpus: Path | str,
+    dataset: str,
+    store: FeatureStore,
+    *,
+    layout: str = "auto",
+    strict: bool = False,
+    progress: bool = True,
+    **options: Any,
+) -> IngestReport:
+    """Ingest the corpus at ``corpus`` as ``dataset``; a corpus identical to the stored one writes nothing.
+
+    Problem rows are recorded in ``errors/`` and the good rows ingested; with ``strict`` any problem raises
+    :class:`IngestError` before anything is written. ``options`` go to the layout's reader.
+    """
+    raw = read_corpus(Path(corpus), layout, **options)
+    checked = validate_corpus(raw)
+    if strict and checked.problems:
+        raise IngestError(checked.problems)
+
+    digests = FileDigests(store.cache_dir("file-digests"))
+    rows = checked.rows
+    with_media = any(r["video_path"] or r["audio_path"] for r in rows)
+    for row in tqdm(rows, desc=f"hashing {dataset}", unit="utt", disable=not (progress and with_media)):
+        row["content_hash"] = utterance_hash(
+            row["text"],
+            digests(row["video_path"]) if row["video_path"] else None,
+            digests(row["audio_path"]) if row["audio_path"] else None,
+            row["start_s"],
+            row["end_s"],
+        )
+    digests.save()
+
+    table = pa.Table.from_pylist(rows, schema=UTTERANCES)
+    reasons = pa.table({"reason": [p.reason for p in checked.problems]})
+    fingerprint = table_fingerprint(table) + table_fingerprint(reasons)
+    unchanged = store.utterances_lineage(dataset).get("fingerprint") == fingerprint
+    if not unchanged:
+        # Errors first, utterances last: the utterances file carries the fingerprint, so a crash in between
+        # leaves a store that the next ingestion sees as changed and rewrites whole.
+        store.replace_errors(
+            dataset,
+            "ingest",
+            ERRORS_KEY,
+            [ErrorRecord(p.utterance_id, p.reason, p.input_path) for p in checked.problems],
+        )
+        lineage = make_lineage(
+            "ingest",
+            corpus=str(Path(corpus).resolve()),
+            layout=raw.layout,
+            files=[str(f) for f in raw.files],
+            options=options,
+            fingerprint=fingerprint,
+        )
+        store.write_utterances(dataset, table, lineage)
+
+    dialogues: dict[str, set[str]] = {}
+    for row in rows:
+        dialogues.setdefault(row["split"] or "unsplit", set()).add(row["dialogue_id"])
+    return IngestReport(
+        dataset=dataset,
+        layout=raw.layout,
+        corpus=Path(corpus),
+        rows_read=len(raw.rows),
+        rows_ingested=len(rows),
+        unchanged=unchanged,
+        problems=checked.problems,
+        utterances_per_split=dict(Counter(r["split"] or "unsplit" for r in rows)),
+        dialogues_per_split={s: len(d) for s, d in dialogues.items()},
+        labels=dict(Counter(r["label"] for r in rows if r["label"])),
+    )
+
+
+def _counts(counts: dict[str, int]) -> str:
+    return ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "none"

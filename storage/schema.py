@@ -1,0 +1,76 @@
+"""Arrow schemas of the feature store's tables and the vocabularies they use.
+
+Every table the store writes is declared here, so readers (DuckDB views, later stages) and writers agree on
+names and types. Hive partition columns (``dataset``, ``modality``, ``extractor``, ``run``) are not stored inside
+the files: they come from the folder names.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+SPLITS = ("train", "val", "test")
+"""The split values stored in ``utterances.split`` (null means unsplit)."""
+
+SPLIT_ALIASES = {"dev": "val", "valid": "val", "validation": "val"}
+"""Spellings accepted in manifests and normalised to :data:`SPLITS`."""
+
+MODALITIES = ("text", "audio", "visual")
+
+UTTERANCES = pa.schema(
+    [
+        pa.field("dialogue_id", pa.string(), nullable=False),
+        pa.field("utterance_id", pa.string(), nullable=False),
+        pa.field("turn", pa.int32(), nullable=False),
+        pa.field("speaker", pa.string(), nullable=False),
+        pa.field("text", pa.string()),
+        pa.field("label", pa.string()),
+        pa.field("split", pa.string()),
+        pa.field("video_path", pa.string()),
+        pa.field("audio_path", pa.string()),
+        pa.field("start_s", pa.float64()),
+        pa.field("end_s", pa.float64()),
+        pa.field("content_hash", pa.string(), nullable=False),
+        pa.field("source", pa.string(), nullable=False),
+    ]
+)
+"""One row per utterance: the manifest columns (media paths made absolute), a content hash of the utterance's
+inputs (text, media bytes, segment) and ``source``, the file and line the row was read from."""
+
+ERRORS = pa.schema(
+    [
+        pa.field("utterance_id", pa.string()),
+        pa.field("stage", pa.string(), nullable=False),
+        pa.field("extractor", pa.string()),
+        pa.field("reason", pa.string(), nullable=False),
+        pa.field("input_path", pa.string()),
+        pa.field("created_at", pa.timestamp("us", tz="UTC"), nullable=False),
+    ]
+)
+"""One row per utterance and stage that failed. ``reason`` names the file and the problem."""
+
+PREDICTIONS = pa.schema(
+    [
+        pa.field("utterance_id", pa.string(), nullable=False),
+        pa.field("dialogue_id", pa.string(), nullable=False),
+        pa.field("split", pa.string()),
+        pa.field("label", pa.string()),
+        pa.field("predicted", pa.string(), nullable=False),
+        pa.field("probabilities", pa.list_(pa.float32()), nullable=False),
+    ]
+)
+"""One row per scored utterance of a run; ``probabilities`` follow the class order in the file's lineage."""
+
+
+def feature_schema(dim: int, *, with_frames: bool = False) -> pa.Schema:
+    """Schema of a feature table: one ``dim``-sized float32 vector per utterance, optionally its frame sequence."""
+    if dim < 1:
+        raise ValueError(f"a feature vector needs at least one dimension, got {dim}")
+    fields = [
+        pa.field("utterance_id", pa.string(), nullable=False),
+        pa.field("dialogue_id", pa.string(), nullable=False),
+        pa.field("vector", pa.list_(pa.float32(), dim), nullable=False),
+    ]
+    if with_frames:
+        fields.append(pa.field("frames", pa.list_(pa.list_(pa.float32(), dim))))
+    return pa.schema(fields)

@@ -1,0 +1,251 @@
+"""The feature store: a folder of Hive-partitioned Parquet tables, read and written only through this class.
+
+Layout (see ``docs/feature-store.md``)::
+
+    utterances/dataset=<d>/part-0.parquet
+    features/dataset=<d>/modality=<m>/extractor=<id>/<part>.parquet
+    errors/dataset=<d>/<stage>-<key>.parquet
+    predictions/run=<run id>/part-0.parquet
+    runs/<run id>/...
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from storage.parquet_io import parquet_files, read_lineage, read_parts, write_table_atomic
+from storage.schema import ERRORS, MODALITIES, PREDICTIONS, UTTERANCES, feature_schema
+
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.+-]*$")
+
+
+@dataclass(frozen=True)
+class ErrorRecord:
+    """One failure of one utterance at one stage, as stored in ``errors/``."""
+
+    utterance_id: str | None
+    reason: str
+    input_path: str | None = None
+    extractor: str | None = None
+
+
+@dataclass(frozen=True)
+class FeatureSet:
+    """One stored feature table: where it belongs, its vector size, row count and lineage."""
+
+    dataset: str
+    modality: str
+    extractor: str
+    dim: int
+    rows: int
+    lineage: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class FeatureTable:
+    """Features read back: utterance ids (with their dialogues) and one float32 row per utterance."""
+
+    utterance_ids: list[str]
+    dialogue_ids: list[str]
+    vectors: np.ndarray
+
+
+class FeatureStore:
+    """Reads and writes every table of the store rooted at ``root`` (created on first write)."""
+
+    def __init__(self, root: Path | str) -> None:
+        self.root = Path(root)
+
+    def __repr__(self) -> str:
+        return f"FeatureStore({str(self.root)!r})"
+
+    # -- paths -----------------------------------------------------------------------------------------------
+    def utterances_dir(self, dataset: str) -> Path:
+        """Folder of a dataset's utterances."""
+        return self.root / "utterances" / f"dataset={check_name('dataset', dataset)}"
+
+    def features_dir(self, dataset: str, modality: str, extractor: str) -> Path:
+        """Folder of one feature table."""
+        if modality not in MODALITIES:
+            raise ValueError(f"unknown modality {modality!r}; valid modalities: {', '.join(MODALITIES)}")
+        return (
+            self.root
+            / "features"
+            / f"dataset={check_name('dataset', dataset)}"
+            / f"modality={modality}"
+            / f"extractor={check_name('extractor id', extractor)}"
+        )
+
+    def errors_dir(self, dataset: str) -> Path:
+        """Folder of a dataset's errors."""
+        return self.root / "errors" / f"dataset={check_name('dataset', dataset)}"
+
+    def predictions_dir(self, run_id: str) -> Path:
+        """Folder of one run's predictions."""
+        return self.root / "predictions" / f"run={check_name('run id', run_id)}"
+
+    def run_dir(self, run_id: str) -> Path:
+        """Folder of one run's config, checkpoint, metrics and plots."""
+        return self.root / "runs" / check_name("run id", run_id)
+
+    def cache_dir(self, name: str) -> Path:
+        """Private bookkeeping of the store (not a queryable table)."""
+        return self.root / "_cache" / check_name("cache", name)
+
+    # -- utterances ------------------------------------------------------------------------------------------
+    def datasets(self) -> list[str]:
+        """Names of the ingested datasets."""
+        return sorted(p.name.split("=", 1)[1] for p in (self.root / "utterances").glob("dataset=*") if p.is_dir())
+
+    def write_utterances(self, dataset: str, table: pa.Table, lineage: dict[str, Any]) -> Path:
+        """Replace the dataset's utterances, atomically."""
+        table = table.cast(UTTERANCES)
+        return write_table_atomic(table, self.utterances_dir(dataset) / "part-0.parquet", lineage)
+
+    def read_utterances(self, dataset: str) -> pa.Table:
+        """The dataset's utterances; an error naming the known datasets when it was never ingested."""
+        folder = self.utterances_dir(dataset)
+        if not parquet_files(folder):
+            known = ", ".join(self.datasets()) or "none yet"
+            raise KeyError(f"dataset {dataset!r} is not in the store {self.root} (ingested: {known})")
+        return read_parts(folder, UTTERANCES)
+
+    def utterances_lineage(self, dataset: str) -> dict[str, Any]:
+        """Lineage of the dataset's utterances (empty when it was never ingested)."""
+        files = parquet_files(self.utterances_dir(dataset))
+        return read_lineage(files[0]) if files else {}
+
+    # -- errors ----------------------------------------------------------------------------------------------
+    def replace_errors(self, dataset: str, stage: str, key: str, records: Sequence[ErrorRecord]) -> Path | None:
+        """Make ``records`` the errors of (``stage``, ``key``), replacing what that pair recorded before.
+
+        Errors of other stages and keys are untouched. No records removes the pair's file.
+        """
+        path = self.errors_dir(dataset) / f"{check_name('stage', stage)}-{check_name('key', key)}.parquet"
+        if not records:
+            path.unlink(missing_ok=True)
+            return None
+        now = datetime.now(UTC)
+        rows = [
+            {
+                "utterance_id": r.utterance_id,
+                "stage": stage,
+                "extractor": r.extractor,
+                "reason": r.reason,
+                "input_path": r.input_path,
+                "created_at": now,
+            }
+            for r in records
+        ]
+        return write_table_atomic(pa.Table.from_pylist(rows, schema=ERRORS), path)
+
+    def read_errors(self, dataset: str) -> pa.Table:
+        """Every error recorded for ``dataset``."""
+        return read_parts(self.errors_dir(dataset), ERRORS)
+
+    # -- features --------------------------------------------------------------------------------------------
+    def write_features(
+        self,
+        dataset: str,
+        modality: str,
+        extractor: str,
+        utterance_ids: Sequence[str],
+        dialogue_ids: Sequence[str],
+        vectors: np.ndarray,
+        lineage: dict[str, Any],
+        *,
+        frames: Sequence[np.ndarray | None] | None = None,
+        part: str = "part-0",
+    ) -> Path:
+        """Write one part of a feature table; writing the same ``part`` again replaces it atomically.
+
+        ``vectors`` is ``[n, dim]``; ``frames``, when given, holds one ``[t, dim]`` array (or ``None``) per row.
+        """
+        vectors = np.asarray(vectors, dtype=np.float32)
+        if vectors.ndim != 2 or len(vectors) != len(utterance_ids) or len(dialogue_ids) != len(utterance_ids):
+            raise ValueError(
+                f"expected vectors [n, dim] with n = {len(utterance_ids)} utterance ids and dialogue ids; "
+                f"got {vectors.shape} and {len(dialogue_ids)} dialogue ids"
+            )
+        if not np.isfinite(vectors).all():
+            raise ValueError(f"feature vectors for {dataset}/{modality}/{extractor} hold NaN or infinity")
+        dim = vectors.shape[1]
+        schema = feature_schema(dim, with_frames=frames is not None)
+        columns: dict[str, Any] = {
+            "utterance_id": pa.array(utterance_ids, pa.string()),
+            "dialogue_id": pa.array(dialogue_ids, pa.string()),
+            "vector": pa.FixedSizeListArray.from_arrays(pa.array(vectors.reshape(-1)), dim),
+        }
+        if frames is not None:
+            columns["frames"] = pa.array(
+                [None if f is None else np.asarray(f, np.float32).tolist() for f in frames],
+                schema.field("frames").type,
+            )
+        table = pa.table(columns, schema=schema)
+        lineage = {**lineage, "dataset": dataset, "modality": modality, "extractor_id": extractor, "dim": dim}
+        folder = self.features_dir(dataset, modality, extractor)
+        return write_table_atomic(table, folder / f"{check_name('part', part)}.parquet", lineage)
+
+    def read_features(self, dataset: str, modality: str, extractor: str) -> FeatureTable:
+        """All parts of one feature table, as ids and a ``[n, dim]`` float32 array."""
+        files = parquet_files(self.features_dir(dataset, modality, extractor))
+        if not files:
+            known = [f"{s.modality}/{s.extractor}" for s in self.feature_sets(dataset)]
+            raise KeyError(
+                f"no {modality} features from extractor {extractor!r} for dataset {dataset!r} "
+                f"(stored: {', '.join(known) or 'none'})"
+            )
+        table = pa.concat_tables(pq.read_table(f, columns=["utterance_id", "dialogue_id", "vector"]) for f in files)
+        vector = table.column("vector").combine_chunks()
+        dim = vector.type.list_size
+        values = pc.list_flatten(vector).to_numpy(zero_copy_only=False).astype(np.float32, copy=False)
+        return FeatureTable(
+            utterance_ids=table.column("utterance_id").to_pylist(),
+            dialogue_ids=table.column("dialogue_id").to_pylist(),
+            vectors=values.reshape(len(table), dim),
+        )
+
+    def feature_sets(self, dataset: str | None = None) -> list[FeatureSet]:
+        """What feature tables the store holds (for one dataset, or all)."""
+        pattern = f"dataset={dataset}" if dataset else "dataset=*"
+        found = []
+        for folder in sorted((self.root / "features").glob(f"{pattern}/modality=*/extractor=*")):
+            files = parquet_files(folder)
+            if not files:
+                continue
+            names = {p.name.split("=", 1)[0]: p.name.split("=", 1)[1] for p in (folder, *folder.parents[:2])}
+            rows = sum(pq.ParquetFile(f).metadata.num_rows for f in files)
+            vector_type = pq.read_schema(files[0]).field("vector").type
+            found.append(
+                FeatureSet(
+                    dataset=names["dataset"],
+                    modality=names["modality"],
+                    extractor=names["extractor"],
+                    dim=vector_type.list_size,
+                    rows=rows,
+                    lineage=read_lineage(files[0]),
+                )
+            )
+        return found
+
+    # -- predictions -----------------------------------------------------------------------------------------
+    def write_predictions(self, run_id: str, table: pa.Table, lineage: dict[str, Any]) -> Path:
+        """Write (replace) the predictions of one run."""
+        return write_table_atomic(table.cast(PREDICTIONS), self.predictions_dir(run_id) / "part-0.parquet", lineage)
+
+
+def check_name(kind: str, value: str) -> str:
+    """``value`` when it is safe as a folder name (letters, digits, ``_.+-``), else a clear error."""
+    if not isinstance(value, str) or not _NAME.match(value):
+        raise ValueError(f"invalid {kind} {value!r}: use letters, digits and _ . + - (starting with a letter or digit)")
+    return value
