@@ -47,7 +47,7 @@ def user_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
+@click.group(name="emoflow", context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
 @click.version_option(package_name="emoflow")
 def cli() -> None:
     """emoflow: emotion recognition in conversation, from recordings to a label per utterance.

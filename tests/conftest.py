@@ -1,0 +1,61 @@
+"""Shared fixtures: tiny hand-made corpora, the real MELD transcripts, the rendered demo corpus."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from storage import FeatureStore
+
+SHARED_MELD = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "meld"
+MANIFEST_HEADER = ("dialogue_id", "utterance_id", "turn", "speaker", "text", "label", "split", "video_path")
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> FeatureStore:
+    return FeatureStore(tmp_path / "store")
+
+
+@pytest.fixture
+def write_corpus(tmp_path: Path) -> Callable[..., Path]:
+    """Write ``corpus/manifest.csv`` from row dicts; every ``video_path`` named in ``media`` is created."""
+
+    def write(
+        rows: list[dict[str, str]], media: tuple[str, ...] = (), header: tuple[str, ...] = MANIFEST_HEADER
+    ) -> Path:
+        root = tmp_path / "corpus"
+        root.mkdir(exist_ok=True)
+        for name in media:
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            (root / name).write_bytes(f"media bytes of {name}".encode())
+        with open(root / "manifest.csv", "w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=header)
+            writer.writeheader()
+            writer.writerows(rows)
+        return root
+
+    return write
+
+
+@pytest.fixture
+def meld_dir() -> Path:
+    if not SHARED_MELD.is_dir():
+        pytest.skip(f"MELD transcripts not found at {SHARED_MELD} (the shared data folder is absent)")
+    return SHARED_MELD
+
+
+@pytest.fixture(scope="session")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo corpus, rendered once per test session (needs ffmpeg and espeak-ng)."""
+    missing = [b for b in ("ffmpeg", "ffprobe", "espeak-ng") if shutil.which(b) is None]
+    if missing:
+        pytest.skip(f"{', '.join(missing)} not installed (make setup installs them)")
+    from extractors.demo_corpus import make_demo_corpus
+
+    out = tmp_path_factory.mktemp("demo") / "corpus"
+    make_demo_corpus(out, progress=False)
+    return out

@@ -1,0 +1,64 @@
+"""DuckDB views over the store: every view exists, partition keys are columns, Parquet metadata is reachable."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pytest
+from manifest_rows import row
+
+from storage import connect, ingest_corpus, query, store_summary
+
+
+def test_an_empty_store_has_every_view_with_its_columns(store):
+    store.root.mkdir(parents=True)
+    for view in ("utterances", "features", "errors", "predictions"):
+        assert len(query(store.root, f"SELECT * FROM {view}")) == 0
+    assert "dataset" in query(store.root, "SELECT * FROM utterances").column_names
+    assert "run" in query(store.root, "SELECT * FROM predictions").column_names
+
+
+def test_views_read_partitions_feature_sizes_and_lineage(store, write_corpus):
+    ingest_corpus(write_corpus([row("u1"), row("u2", turn=1, split="bad")]), "c", store, progress=False)
+    store.write_features("c", "text", "small-1", ["u1"], ["d1"], np.ones((1, 3)), {"extractor": "small"})
+    store.write_features("c", "audio", "wide-2", ["u1"], ["d1"], np.ones((1, 5)), {"extractor": "wide"})
+    store.write_predictions(
+        "r1",
+        pa.table({"utterance_id": ["u1"], "dialogue_id": ["d1"], "split": ["train"], "label": ["joy"],
+                  "predicted": ["joy"], "probabilities": [[0.9, 0.1]]}),
+        {"classes": ["joy", "sadness"]},
+    )  # fmt: skip
+    sizes = query(store.root, "SELECT modality, extractor, len(vector) AS dim FROM features ORDER BY dim")
+    assert sizes.to_pylist() == [
+        {"modality": "text", "extractor": "small-1", "dim": 3},
+        {"modality": "audio", "extractor": "wide-2", "dim": 5},
+    ]
+    joined = query(
+        store.root,
+        "SELECT u.text, e.reason IS NULL AS clean, p.predicted FROM utterances u "
+        "LEFT JOIN errors e USING (utterance_id) JOIN predictions p USING (utterance_id)",
+    )
+    assert joined.to_pylist() == [{"text": "words u1", "clean": True, "predicted": "joy"}]
+    assert query(store.root, "SELECT count(*) AS n FROM errors WHERE dataset = 'c'").to_pylist() == [{"n": 1}]
+    meta = query(
+        store.root,
+        "SELECT decode(value) AS lineage FROM parquet_kv_metadata('"
+        f"{store.root}/features/*/*/extractor=small-1/*.parquet') WHERE key = 'emoflow.lineage'",
+    )
+    assert '"extractor": "small"' in meta.column("lineage")[0].as_py()
+
+
+def test_summary_lists_datasets_and_feature_tables(store, write_corpus):
+    ingest_corpus(write_corpus([row("u1", label=""), row("u2", turn=1)]), "c", store, progress=False)
+    store.write_features("c", "text", "t-1", ["u1", "u2"], ["d1", "d1"], np.ones((2, 4)), {})
+    summary = store_summary(store.root).to_pylist()
+    assert [(r["table"], r["rows"], r["dim"]) for r in summary] == [("utterances", 2, None), ("t-1", 2, 4)]
+    assert summary[0]["labelled"] == 1 and summary[0]["dialogues"] == 1 and summary[0]["errors"] == 0
+
+
+def test_bad_sql_and_missing_store_say_so(store, tmp_path):
+    with pytest.raises(FileNotFoundError, match="no feature store at"):
+        connect(tmp_path / "nothing")
+    store.root.mkdir(parents=True)
+    with pytest.raises(ValueError, match=r"(?s)query failed: .*views: utterances, features, errors, predictions"):
+        query(store.root, "SELECT * FROM nonsense")

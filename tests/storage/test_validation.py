@@ -1,0 +1,135 @@
+"""Every validation rule: bad input gives a message naming the row and the problem; good rows survive."""
+
+from __future__ import annotations
+
+import pytest
+from manifest_rows import row
+
+from storage import IngestError, ingest_corpus
+from storage.corpora import ManifestError
+
+
+def ingested(store, dataset="c"):
+    return {r["utterance_id"]: r for r in store.read_utterances(dataset).to_pylist()}
+
+
+def reasons(store, dataset="c"):
+    return store.read_errors(dataset).column("reason").to_pylist()
+
+
+def test_duplicate_utterance_id_keeps_the_first_and_names_both_rows(store, write_corpus):
+    corpus = write_corpus([row("u1"), row("u2", turn=1), row("u2", turn=2, text="again")])
+    report = ingest_corpus(corpus, "c", store, progress=False)
+    assert sorted(ingested(store)) == ["u1", "u2"]
+    assert ingested(store)["u2"]["text"] == "words u2"
+    assert reasons(store) == [
+        "manifest.csv line 4 (utterance 'u2'): duplicate utterance_id 'u2', first seen at manifest.csv line 3; "
+        "row skipped"
+    ]
+    assert report.rows_read == 3 and report.rows_ingested == 2
+
+
+def test_missing_media_clears_the_path_and_keeps_the_utterance(store, write_corpus):
+    corpus = write_corpus(
+        [row("u1", video_path="clips/u1.mp4"), row("u2", turn=1, video_path="clips/gone.mp4")], media=("clips/u1.mp4",)
+    )
+    ingest_corpus(corpus, "c", store, progress=False)
+    rows = ingested(store)
+    assert rows["u1"]["video_path"] == str(corpus / "clips" / "u1.mp4")
+    assert rows["u2"]["video_path"] is None and rows["u2"]["text"] == "words u2"
+    errors = store.read_errors("c").to_pylist()
+    assert [e["reason"] for e in errors] == [
+        "manifest.csv line 3 (utterance 'u2'): video_path 'clips/gone.mp4' does not exist"
+    ]
+    assert errors[0]["input_path"] == str(corpus / "clips" / "gone.mp4")
+    assert errors[0]["stage"] == "ingest" and errors[0]["utterance_id"] == "u2"
+
+
+@pytest.mark.parametrize("path", ["../outside.mp4", "clips/../../outside.mp4", "/etc/hostname"])
+def test_paths_leaving_the_corpus_folder_are_refused(store, write_corpus, tmp_path, path):
+    (tmp_path / "outside.mp4").write_bytes(b"not yours")
+    corpus = write_corpus([row("u1", video_path=path), row("u2", turn=1)])
+    ingest_corpus(corpus, "c", store, progress=False)
+    assert ingested(store)["u1"]["video_path"] is None
+    assert reasons(store) == [
+        f"manifest.csv line 2 (utterance 'u1'): video_path {path!r} leaves the corpus folder {corpus}"
+    ]
+
+
+def test_unknown_split_drops_the_row_and_aliases_are_normalised(store, write_corpus):
+    corpus = write_corpus([row("u1", split="dev"), row("u2", turn=1, split="training"), row("u3", turn=2, split="")])
+    ingest_corpus(corpus, "c", store, progress=False)
+    rows = ingested(store)
+    assert sorted(rows) == ["u1", "u3"]
+    assert rows["u1"]["split"] == "val" and rows["u3"]["split"] is None
+    (reason,) = reasons(store)
+    assert reason.startswith("manifest.csv line 3 (utterance 'u2'): unknown split 'training'; expected one of train")
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "message"),
+    [
+        ("2.5", "1.0", "end_s 1.0 is not after start_s 2.5: the segment is empty"),
+        ("1.0", "1.0", "end_s 1.0 is not after start_s 1.0: the segment is empty"),
+        ("-1", "", "start_s -1.0 is negative"),
+        ("abc", "", "start_s 'abc' is not a number"),
+    ],
+)
+def test_bad_segments_drop_the_row(store, write_corpus, start, end, message):
+    header = (*tuple(row("x")), "start_s", "end_s")
+    corpus = write_corpus(
+        [row("u1", start_s="0.5", end_s="2"), row("u2", turn=1, start_s=start, end_s=end)], header=header
+    )
+    ingest_corpus(corpus, "c", store, progress=False)
+    assert sorted(ingested(store)) == ["u1"]
+    assert ingested(store)["u1"]["start_s"] == 0.5 and ingested(store)["u1"]["end_s"] == 2.0
+    assert reasons(store) == [f"manifest.csv line 3 (utterance 'u2'): {message}; row skipped"]
+
+
+def test_non_utf8_text_is_cleared_and_named(store, tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "manifest.csv").write_bytes(
+        b"dialogue_id,utterance_id,turn,speaker,text\n"
+        b"d1,u1,0,A,caf\xc3\xa9 is fine\n"
+        b"d1,u2,1,B,caf\xe9 is latin-1\n"
+        b"d1,u3,2,\xff\xfe,speaker broken\n"
+    )
+    ingest_corpus(corpus, "c", store, progress=False)
+    rows = ingested(store)
+    assert rows["u1"]["text"] == "café is fine"
+    assert rows["u2"]["text"] is None and rows["u2"]["speaker"] == "B"
+    assert "u3" not in rows
+    assert reasons(store) == [
+        "manifest.csv line 3 (utterance 'u2'): text is not valid UTF-8 (bytes b'\\xe9'); the text is left empty",
+        "manifest.csv line 4 (utterance 'u3'): speaker is not valid UTF-8 (bytes b'\\xff\\xfe'); row skipped",
+    ]
+
+
+def test_missing_fields_and_repeated_turns_drop_the_row(store, write_corpus):
+    corpus = write_corpus([row("u1"), row("u2", turn=0), row("u3", turn=1, speaker=""), row("u4", turn="1.5")])
+    ingest_corpus(corpus, "c", store, progress=False)
+    assert sorted(ingested(store)) == ["u1"]
+    assert reasons(store) == [
+        "manifest.csv line 3 (utterance 'u2'): turn 0 of dialogue 'd1' already given at manifest.csv line 2; "
+        "row skipped",
+        "manifest.csv line 4 (utterance 'u3'): speaker is empty; row skipped",
+        "manifest.csv line 5 (utterance 'u4'): turn '1.5' is not a whole number >= 0; row skipped",
+    ]
+
+
+def test_missing_required_column_is_a_manifest_error(store, write_corpus):
+    corpus = write_corpus([{"dialogue_id": "d1", "utterance_id": "u1"}], header=("dialogue_id", "utterance_id"))
+    with pytest.raises(ManifestError, match=r"manifest.csv: missing required column\(s\) turn, speaker"):
+        ingest_corpus(corpus, "c", store, progress=False)
+
+
+def test_strict_fails_and_writes_nothing(store, write_corpus):
+    corpus = write_corpus([row("u1"), row("u2", turn=1, split="nope"), row("u3", turn=2, video_path="gone.mp4")])
+    with pytest.raises(IngestError) as raised:
+        ingest_corpus(corpus, "c", store, strict=True, progress=False)
+    assert len(raised.value.problems) == 2
+    assert "2 problem(s) in the corpus; nothing was ingested" in str(raised.value)
+    assert "unknown split 'nope'" in str(raised.value) and "'gone.mp4' does not exist" in str(raised.value)
+    assert store.datasets() == []
+    assert not store.errors_dir("c").exists()
