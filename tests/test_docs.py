@@ -1,0 +1,49 @@
+"""The documentation's examples run: every ``sql`` block of docs/feature-store.md, against a full store."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pytest
+from manifest_rows import row
+
+from storage import ErrorRecord, ingest_corpus, query
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+SQL_BLOCKS = re.findall(r"```sql\n(.*?)```", (DOCS / "feature-store.md").read_text(), flags=re.DOTALL)
+
+
+@pytest.fixture
+def full_store(store, write_corpus, monkeypatch):
+    rows = [row("u0", video_path="u0.mp4", split="test"), row("u1", turn=1, video_path="gone.mp4", split="test")]
+    rows += [row("u2", turn=2, label="sadness", split="test")]
+    ingest_corpus(write_corpus(rows, media=("u0.mp4",)), "c", store, progress=False)
+    vectors = np.array([[1, 0, 0], [0.9, 0.1, 0], [0, 0, 1]], np.float32)
+    store.write_features("c", "text", "t-1", ["u0", "u1", "u2"], ["d1"] * 3, vectors, {"extractor": "t"})
+    store.replace_errors("c", "extract", "v-1", [ErrorRecord("u2", "u2.mp4: no face found", extractor="v-1")])
+    predictions = pa.table(
+        {
+            "utterance_id": ["u0", "u1", "u2"],
+            "dialogue_id": ["d1"] * 3,
+            "split": ["test"] * 3,
+            "label": ["joy", "joy", "sadness"],
+            "predicted": ["joy", "sadness", "sadness"],
+            "probabilities": [[0.8, 0.2], [0.4, 0.6], [0.1, 0.9]],
+        }
+    )
+    store.write_predictions("r1", predictions, {"classes": ["joy", "sadness"]})
+    monkeypatch.chdir(store.root)
+    return store
+
+
+def test_the_page_has_examples():
+    assert len(SQL_BLOCKS) >= 8
+
+
+@pytest.mark.parametrize("sql", SQL_BLOCKS, ids=[f"block{i}" for i in range(len(SQL_BLOCKS))])
+def test_every_sql_example_runs_and_returns_rows(full_store, sql):
+    result = query(full_store.root, sql)
+    assert len(result) > 0, sql
