@@ -5,7 +5,6 @@ Every command works without a Prefect server; the store folder comes from ``--st
 
 from __future__ import annotations
 
-import shlex
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -173,7 +172,7 @@ def store_ls(store: Path) -> None:
     import duckdb
 
     click.echo(f"store: {store}")
-    click.echo(duckdb.sql("SELECT * FROM summary", connection=_arrow_connection(summary=store_summary(store))))
+    click.echo(duckdb.connect().from_arrow(store_summary(store)))
 
 
 @cli.command("demo-corpus")
@@ -211,7 +210,7 @@ def demo(out: Path, quiet: bool) -> None:
     ]
     con = connect(store_path)
     for sql in examples:
-        click.echo(f"\n$ emoflow query --store {store_path} {shlex.quote(sql)}")
+        click.echo(f'\n$ emoflow query --store {store_path} "{sql}"')
         click.echo(con.sql(sql))
     click.echo(f"The store is at {store_path.resolve()}. More in docs/feature-store.md.")
 
@@ -228,15 +227,6 @@ def _echo_csv(relation: Any) -> None:
         with open(path, "rb") as handle:
             shutil.copyfileobj(handle, sys.stdout.buffer)
         sys.stdout.flush()
-
-
-def _arrow_connection(**tables: Any) -> Any:
-    import duckdb
-
-    con = duckdb.connect()
-    for name, table in tables.items():
-        con.register(name, table)
-    return con
 
 
 def main() -> None:
