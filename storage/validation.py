@@ -176,6 +176,6 @@ def _problem(raw: RawRow, root: Path, problem: str, input_path: str | None, *, d
     return RowProblem(
         utterance_id=uid_text,
         reason=f"{raw.source}{named}: {problem}",
-        input_path=input_path or str(root / raw.source.rsplit(" ", 2)[0]),
+        input_path=input_path or str(root / raw.file),
         dropped=dropped,
     )

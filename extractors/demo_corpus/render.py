@@ -20,8 +20,8 @@ from tqdm.auto import tqdm
 
 from extractors.demo_corpus.script import CAST, DIALOGUES, Dialogue, Voice
 from extractors.media import MediaError, require_binary, run_tool
+from storage.corpora.rows import MANIFEST_COLUMNS
 
-MANIFEST_COLUMNS = ("dialogue_id", "utterance_id", "turn", "speaker", "text", "label", "split", "video_path")
 FRAME_RATE = 25
 TAIL_S = 0.3
 """Silence after each line, so a clip does not end on the last phoneme."""
@@ -99,7 +99,8 @@ def _manifest_rows(dialogues: Sequence[Dialogue]) -> list[dict[str, str]]:
 
 def _csv_text(rows: list[dict[str, str]]) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=MANIFEST_COLUMNS, lineterminator="\n")
+    columns = [c for c in MANIFEST_COLUMNS if c in rows[0]]
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
     return buffer.getvalue()

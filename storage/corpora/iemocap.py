@@ -95,7 +95,7 @@ def _read_turns(transcript: Path, dialogue_id: str, labels: dict[str, str]) -> l
             "start_s": float(match["start"]),
             "end_s": float(match["end"]),
         }
-        rows.append(RawRow(values=dict(values), source=f"{relative} line {line_number}"))
+        rows.append(RawRow(values=dict(values), file=relative, where=f"line {line_number}"))
     rows.sort(key=lambda r: float(r.values["start_s"] or 0.0))
     return rows
 

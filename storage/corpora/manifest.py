@@ -44,7 +44,7 @@ def read_manifest(path: Path) -> RawCorpus:
     corpus = RawCorpus(root=manifest.parent, layout="manifest", files=[manifest])
     for where, record in records:
         values = {c: _empty_to_none(record.get(c)) for c in MANIFEST_COLUMNS}
-        corpus.rows.append(RawRow(values=values, source=f"{manifest.name} {where}"))
+        corpus.rows.append(RawRow(values=values, file=manifest.name, where=where))
     return corpus
 
 

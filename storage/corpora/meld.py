@@ -52,7 +52,7 @@ def read_meld(path: Path) -> RawCorpus:
                 "start_s": None,
                 "end_s": None,
             }
-            corpus.rows.append(RawRow(values=values, source=f"{file_name} line {line}"))
+            corpus.rows.append(RawRow(values=values, file=file_name, where=f"line {line}"))
     if not corpus.files:
         raise FileNotFoundError(f"{root}: none of {', '.join(SPLIT_FILES.values())} found")
     return corpus

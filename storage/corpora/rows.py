@@ -28,12 +28,18 @@ RawValue = str | int | float | None
 class RawRow:
     """One utterance as a reader found it: manifest columns (strings or numbers, ``None`` when empty).
 
-    ``source`` says where it came from (``"manifest.csv line 7"``) so every error can name the row. Strings that
+    ``file`` (relative to the corpus root) and ``where`` in it (``"line 7"``) let every error name the row. Strings that
     were not valid UTF-8 on disk hold surrogate escapes, which validation reports.
     """
 
     values: dict[str, RawValue]
-    source: str
+    file: str
+    where: str
+
+    @property
+    def source(self) -> str:
+        """Where the row came from, for people: ``"manifest.csv line 7"``."""
+        return f"{self.file} {self.where}"
 
 
 @dataclass
