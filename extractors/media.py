@@ -12,6 +12,8 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 INSTALL_HINT = "install it with: sudo apt-get install -y ffmpeg espeak-ng   (or run `make setup`)"
 
 
@@ -49,3 +51,103 @@ def probe_streams(path: Path | str) -> list[dict[str, Any]]:
     info = json.loads(completed.stdout or b"{}")
     streams: list[dict[str, Any]] = info.get("streams", [])
     return streams
+
+
+def media_duration(streams: list[dict[str, Any]]) -> float | None:
+    """The longest stream duration ffprobe reports, in seconds (``None`` when it reports none)."""
+    durations = [float(s["duration"]) for s in streams if s.get("duration") not in (None, "N/A")]
+    return max(durations) if durations else None
+
+
+def _segment_args(path: Path | str, start_s: float | None, end_s: float | None) -> list[str]:
+    """Ffmpeg input arguments that decode only ``[start_s, end_s]`` (input seeking: no decoding before start)."""
+    args = []
+    if start_s:
+        args += ["-ss", f"{start_s:.3f}"]
+    if end_s is not None:
+        args += ["-t", f"{end_s - (start_s or 0.0):.3f}"]
+    return [*args, "-i", str(path)]
+
+
+def _check_segment(path: Path | str, streams: list[dict[str, Any]], start_s: float | None) -> None:
+    duration = media_duration(streams)
+    if start_s and duration is not None and start_s >= duration:
+        raise MediaError(f"{path}: the segment starts at {start_s:.2f} s but the file lasts {duration:.2f} s")
+
+
+def decode_audio(
+    path: Path | str, start_s: float | None = None, end_s: float | None = None, *, sample_rate: int = 16000
+) -> np.ndarray:
+    """The segment's first audio stream as float32 mono samples at ``sample_rate`` Hz, in [-1, 1].
+
+    Any container and codec ffmpeg reads (mp4, avi, mkv, webm, wav, flac, mp3, ...), any sample rate and channel
+    count: channels are averaged. Raises :class:`MediaError` when the file has no audio stream or the segment
+    holds no sound.
+    """
+    streams = probe_streams(path)
+    if not any(s.get("codec_type") == "audio" for s in streams):
+        kinds = ", ".join(sorted({str(s.get("codec_type")) for s in streams})) or "none"
+        raise MediaError(f"{path}: no audio stream (streams: {kinds})")
+    _check_segment(path, streams, start_s)
+    completed = run_tool(
+        ["ffmpeg", "-nostdin", "-v", "error", *_segment_args(path, start_s, end_s), "-map", "0:a:0", "-vn",
+         "-ac", "1", "-ar", str(sample_rate), "-f", "f32le", "-acodec", "pcm_f32le", "pipe:1"],
+        subject=path,
+    )  # fmt: skip
+    samples = np.frombuffer(completed.stdout, dtype="<f4").astype(np.float32)
+    if samples.size == 0:
+        raise MediaError(f"{path}: the segment [{start_s or 0:.2f}, {end_s}] s holds no audio samples")
+    return samples
+
+
+def decode_frames(
+    path: Path | str,
+    start_s: float | None = None,
+    end_s: float | None = None,
+    *,
+    fps: float = 2.0,
+    max_frames: int | None = None,
+    max_side: int = 640,
+) -> np.ndarray:
+    """RGB frames sampled at ``fps`` inside the segment, ``[t, h, w, 3]`` uint8.
+
+    At most ``max_frames`` frames: a long segment is sampled more sparsely rather than decoded and thrown away.
+    Frames larger than ``max_side`` pixels are scaled down (aspect kept). Raises :class:`MediaError` when the
+    file has no video stream or the segment holds no frame.
+    """
+    streams = probe_streams(path)
+    video = next((s for s in streams if s.get("codec_type") == "video"), None)
+    if video is None:
+        kinds = ", ".join(sorted({str(s.get("codec_type")) for s in streams})) or "none"
+        raise MediaError(f"{path}: no video stream (streams: {kinds})")
+    _check_segment(path, streams, start_s)
+    width, height = _display_size(video)
+    scale = min(1.0, max_side / max(width, height))
+    width, height = max(2, round(width * scale / 2) * 2), max(2, round(height * scale / 2) * 2)
+    length = (end_s - (start_s or 0.0)) if end_s is not None else media_duration(streams)
+    if max_frames and length:
+        fps = min(fps, max_frames / length)
+    if length:
+        fps = max(fps, 2.0 / length)  # a segment shorter than one sampling period still yields a frame
+    completed = run_tool(
+        ["ffmpeg", "-nostdin", "-v", "error", *_segment_args(path, start_s, end_s), "-map", "0:v:0", "-an",
+         "-vf", f"fps={fps:.6f},scale={width}:{height}", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"],
+        subject=path,
+    )  # fmt: skip
+    frames = np.frombuffer(completed.stdout, dtype=np.uint8)
+    count = frames.size // (width * height * 3)
+    if count == 0:
+        raise MediaError(f"{path}: the segment [{start_s or 0:.2f}, {end_s}] s holds no video frame")
+    frames = frames[: count * width * height * 3].reshape(count, height, width, 3)
+    return frames[:max_frames] if max_frames else frames
+
+
+def _display_size(video: dict[str, Any]) -> tuple[int, int]:
+    """Width and height as displayed: ffmpeg applies the rotation a phone recording carries."""
+    width, height = int(video["width"]), int(video["height"])
+    rotation = video.get("tags", {}).get("rotate")
+    for side_data in video.get("side_data_list", []):
+        rotation = side_data.get("rotation", rotation)
+    if rotation is not None and abs(int(float(rotation))) % 180 == 90:
+        width, height = height, width
+    return width, height
