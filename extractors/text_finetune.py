@@ -1,0 +1,89 @@
+"""Fine-tuning the text encoder on the train split's labels before extraction, as the MERC literature does.
+
+Utterance-level classification: the pooled encoding (same pooling as extraction) through one linear layer,
+cross-entropy, AdamW, a few epochs; the epoch with the best validation weighted F1 is kept. The fine-tuned
+encoder is a cached stage of its own: saved with ``save_pretrained`` under ``<cache>/finetuned-<key>/``, where
+the key hashes the base model, the fine-tuning settings and every train/val utterance's content hash and label.
+Unchanged data and settings reuse it; anything else trains a new one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import torch
+
+from extractors.base import UtteranceInput, batches
+from extractors.training import labelled_splits, train_classifier
+
+if TYPE_CHECKING:
+    from extractors.text_transformer import TextTransformerConfig
+
+REPORT_FILE = "finetune.json"
+
+
+def finetune_key(config: TextTransformerConfig, rows: Sequence[UtteranceInput]) -> str:
+    """Hash of what decides the fine-tuned weights: base model, settings, and the labelled train/val data."""
+    settings = [
+        config.model, config.pooling, config.layers, config.max_length, config.context_turns,
+        config.finetune_epochs, config.finetune_lr, config.finetune_batch_size, config.finetune_seed,
+    ]  # fmt: skip
+    data = sorted((r.utterance_id, r.content_hash, r.label, r.split) for r in rows if r.split in ("train", "val"))
+    payload = json.dumps([settings, data], default=str)
+    return hashlib.blake2b(payload.encode(), digest_size=8).hexdigest()
+
+
+def finetune_text_encoder(
+    config: TextTransformerConfig,
+    rows: Sequence[UtteranceInput],
+    cache_dir: Path,
+    *,
+    device: str,
+    progress: bool = True,
+) -> tuple[Path, dict[str, Any]]:
+    """The folder of the fine-tuned encoder (trained now, or found in the cache) and its training report."""
+    from extractors.text_transformer import load_text_model, pool_hidden, tokenize, utterance_texts
+
+    folder = cache_dir / f"finetuned-{finetune_key(config, rows)}"
+    if (folder / REPORT_FILE).is_file():
+        report: dict[str, Any] = json.loads((folder / REPORT_FILE).read_text())
+        return folder, {**report, "reused": True}
+    train_rows, val_rows, classes = labelled_splits(rows)
+    tokenizer, encoder = load_text_model(config.model)
+    encoder.to(device)
+    head = torch.nn.Linear(encoder.config.hidden_size, len(classes)).to(device)
+    module = torch.nn.ModuleDict({"encoder": encoder, "head": head})
+    index = {c: i for i, c in enumerate(classes)}
+
+    def make_batches(subset: list[UtteranceInput]) -> list[tuple[Any, torch.Tensor]]:
+        pairs = utterance_texts(subset, config.context_turns)  # context within the subset's own dialogues
+        out = []
+        for chunk in batches(list(range(len(subset))), config.finetune_batch_size):
+            encoded = tokenize(tokenizer, [pairs[i] for i in chunk], config.max_length).to(device)
+            labels = torch.tensor([index[subset[i].label or ""] for i in chunk], device=device)
+            out.append((encoded, labels))
+        return out
+
+    def logits_of(encoded: Any) -> torch.Tensor:
+        outputs = encoder(**encoded, output_hidden_states=config.layers == "last4")
+        return head(pool_hidden(outputs, encoded["attention_mask"], config.pooling, config.layers))
+
+    training = train_classifier(
+        module, logits_of, make_batches(train_rows), make_batches(val_rows), classes,
+        epochs=config.finetune_epochs, lr=config.finetune_lr, weight_decay=0.01, seed=config.finetune_seed,
+        progress=progress, desc=f"fine-tuning {config.model}",
+    )  # fmt: skip
+    report = {**training.as_dict(), "base_model": config.model, "train_utterances": len(train_rows)}
+    partial = folder.with_name(f".{folder.name}.partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    encoder.cpu().save_pretrained(partial)  # safetensors
+    tokenizer.save_pretrained(partial)
+    (partial / REPORT_FILE).write_text(json.dumps(report, indent=2))
+    shutil.rmtree(folder, ignore_errors=True)  # a folder without its report is an interrupted run
+    partial.replace(folder)
+    return folder, {**report, "reused": False}
