@@ -1,0 +1,177 @@
+"""AR-IIGCN's audio encoder (§III-B, item 3): Bi-LSTM + attention + fully connected layer, 100-d per utterance.
+
+The paper names the three layers and the output size only; the rest is chosen here and configurable: the
+input is the openSMILE LLD sequence (IS10's 38 descriptors at a 10 ms hop), z-scored with train statistics;
+additive attention pools the Bi-LSTM states; ``tanh(FC)`` gives the feature; a linear head trains it on the
+train split's labels (validation-selected, :mod:`extractors.training`). The trained encoder is a cached stage:
+``<cache>/encoder-<key>.safetensors`` with ``<key>`` hashing the config and every train/val utterance's content
+hash and label, so unchanged data and settings reuse it. Every utterance, labelled or not, gets a vector.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+from extractors.audio_opensmile import FEATURE_SETS, SmileRunner
+from extractors.base import NOT_HASHED, Extraction, Extractor, UtteranceInput, batches, config_hash, resolve_device
+from extractors.registry import register
+from extractors.training import labelled_splits, train_classifier
+
+
+@dataclass(frozen=True)
+class AudioBiLSTMConfig:
+    """Options of :class:`AudioBiLSTM` (``out_dim`` 100 as AR-IIGCN §III-B; the others are this project's choice)."""
+
+    feature_set: str = "IS10"
+    sample_rate: int = 16000
+    hidden: int = 128
+    out_dim: int = 100
+    dropout: float = 0.2
+    epochs: int = 20
+    lr: float = 1e-3
+    train_batch_size: int = 32
+    frame_stride: int = 4
+    max_frames: int = 1000
+    seed: int = 0
+    batch_size: int = field(default=64, metadata=NOT_HASHED)
+    workers: int = field(default=0, metadata=NOT_HASHED)
+    device: str = field(default="auto", metadata=NOT_HASHED)
+
+    def __post_init__(self) -> None:
+        if self.feature_set not in FEATURE_SETS:
+            raise ValueError(f"openSMILE feature set {self.feature_set!r} is not one of {', '.join(FEATURE_SETS)}")
+        if min(self.hidden, self.out_dim, self.epochs, self.frame_stride, self.max_frames) < 1:
+            raise ValueError("audio encoder hidden, out_dim, epochs, frame_stride and max_frames must be at least 1")
+
+
+class AudioEncoder(nn.Module):
+    """Bi-LSTM over ``[batch, frames, lld]``, attention pooling over valid frames, ``tanh(FC)`` to ``out_dim``.
+
+    Shapes: ``embed(x, lengths)`` -> ``[batch, out_dim]``; ``forward`` adds the training head -> ``[batch, classes]``.
+    """
+
+    def __init__(self, in_dim: int, hidden: int, out_dim: int, num_classes: int, dropout: float) -> None:
+        super().__init__()
+        self.lstm = nn.LSTM(in_dim, hidden, batch_first=True, bidirectional=True)
+        self.attention = nn.Sequential(nn.Linear(2 * hidden, hidden), nn.Tanh(), nn.Linear(hidden, 1))
+        self.fc = nn.Linear(2 * hidden, out_dim)
+        self.dropout = nn.Dropout(dropout)
+        self.head = nn.Linear(out_dim, num_classes)
+
+    def embed(self, x: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        """The utterance feature."""
+        packed = nn.utils.rnn.pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)
+        states, _ = self.lstm(packed)
+        states, _ = nn.utils.rnn.pad_packed_sequence(states, batch_first=True, total_length=x.shape[1])
+        scores = self.attention(states).squeeze(-1)
+        valid = torch.arange(x.shape[1], device=x.device)[None, :] < lengths.to(x.device)[:, None]
+        weights = scores.masked_fill(~valid, float("-inf")).softmax(-1)
+        return torch.tanh(self.fc((weights.unsqueeze(-1) * states).sum(1)))
+
+    def forward(self, x: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        """Class logits (used only to train the encoder)."""
+        return self.head(self.dropout(self.embed(x, lengths)))
+
+
+def pad(sequences: Sequence[np.ndarray], device: str) -> tuple[torch.Tensor, torch.Tensor]:
+    """Zero-padded ``[batch, frames, dim]`` and the lengths."""
+    lengths = torch.tensor([len(s) for s in sequences])
+    x = torch.zeros(len(sequences), int(lengths.max()), sequences[0].shape[1])
+    for i, s in enumerate(sequences):
+        x[i, : len(s)] = torch.from_numpy(s)
+    return x.to(device), lengths
+
+
+def shorten(sequence: np.ndarray, stride: int, max_frames: int) -> np.ndarray:
+    """Mean over windows of ``stride`` frames (10 ms -> 40 ms at 4), then every k-th window beyond ``max_frames``."""
+    usable = max(1, len(sequence) // stride) * stride
+    windows = sequence[:usable].reshape(-1, min(stride, len(sequence)), sequence.shape[1]).mean(1)
+    return windows[:: -(-len(windows) // max_frames)]
+
+
+def encoder_key(config: AudioBiLSTMConfig, rows: Sequence[UtteranceInput]) -> str:
+    """Hash of what decides the trained encoder: its config and the labelled train/val data."""
+    data = sorted((r.utterance_id, r.content_hash, r.label, r.split) for r in rows if r.split in ("train", "val"))
+    payload = json.dumps([config_hash(config), data], default=str)
+    return hashlib.blake2b(payload.encode(), digest_size=8).hexdigest()
+
+
+@register
+class AudioBiLSTM(Extractor):
+    """Trained Bi-LSTM + attention + FC encoder over openSMILE LLDs: ``[out_dim]`` (100) per utterance."""
+
+    name = "audio_bilstm"
+    modality = "audio"
+    Config = AudioBiLSTMConfig
+
+    @property
+    def uses_labels(self) -> bool:
+        """The encoder trains on the train/val labels."""
+        return True
+
+    def extract(self, rows: Sequence[UtteranceInput], *, cache_dir: Path, progress: bool = True) -> Extraction:
+        """LLDs for every row, the encoder trained (or found in the cache), then one vector per row."""
+        from safetensors.torch import load_file, save_file
+
+        config: AudioBiLSTMConfig = self.config
+        device = resolve_device(config.device)
+        runner = SmileRunner(config.feature_set, "lld", config.sample_rate, config.workers)
+        ids, llds, errors = runner.run(rows, self.error, progress=progress, desc=f"audio LLDs {self.extractor_id}")
+        llds = [shorten(s, config.frame_stride, config.max_frames) for s in llds]
+        if not ids:
+            return Extraction([], np.zeros((0, config.out_dim), np.float32), errors=errors)
+        sequences = dict(zip(ids, llds, strict=True))
+        usable = [r for r in rows if r.utterance_id in sequences]
+        weights = cache_dir / f"encoder-{encoder_key(config, usable)}.safetensors"
+        report_file = weights.with_suffix(".json")
+        if report_file.is_file():
+            report = {**json.loads(report_file.read_text()), "reused": True}
+            tensors = load_file(str(weights))
+            encoder = self._encoder(next(iter(llds)).shape[1], len(report["classes"]))
+            encoder.load_state_dict({k: v for k, v in tensors.items() if not k.startswith("norm.")})
+            mean, std = tensors["norm.mean"].numpy(), tensors["norm.std"].numpy()
+        else:
+            train_rows, val_rows, classes = labelled_splits(usable)
+            stacked = np.concatenate([sequences[r.utterance_id] for r in train_rows])
+            mean, std = stacked.mean(0), stacked.std(0) + 1e-5
+            encoder = self._encoder(stacked.shape[1], len(classes)).to(device)
+            index = {c: i for i, c in enumerate(classes)}
+
+            def make_batches(subset: list[UtteranceInput]) -> list[Any]:
+                return [
+                    (pad([(sequences[r.utterance_id] - mean) / std for r in chunk], device),
+                     torch.tensor([index[r.label or ""] for r in chunk], device=device))
+                    for chunk in batches(subset, config.train_batch_size)
+                ]  # fmt: skip
+
+            training = train_classifier(
+                encoder, lambda inputs: encoder(*inputs), make_batches(train_rows), make_batches(val_rows), classes,
+                epochs=config.epochs, lr=config.lr, seed=config.seed, progress=progress, desc="training audio encoder",
+            )  # fmt: skip
+            report = {**training.as_dict(), "config": asdict(config), "train_utterances": len(train_rows)}
+            weights.parent.mkdir(parents=True, exist_ok=True)
+            tensors = {k: v.detach().cpu().contiguous() for k, v in encoder.state_dict().items()}
+            save_file({**tensors, "norm.mean": torch.from_numpy(mean), "norm.std": torch.from_numpy(std)}, str(weights))
+            report_file.write_text(json.dumps(report, indent=2))  # written last: it marks the stage complete
+            report["reused"] = False
+        encoder.to(device).eval()
+        vectors = np.zeros((len(ids), config.out_dim), np.float32)
+        with torch.inference_mode():
+            for start, chunk in enumerate(batches(llds, config.batch_size)):
+                x, lengths = pad([(s - mean) / std for s in chunk], device)
+                first = start * config.batch_size
+                vectors[first : first + len(chunk)] = encoder.embed(x, lengths).cpu().numpy()
+        return Extraction(ids, vectors, errors=errors, details={"encoder": str(weights), "training": report})
+
+    def _encoder(self, in_dim: int, num_classes: int) -> AudioEncoder:
+        c: AudioBiLSTMConfig = self.config
+        return AudioEncoder(in_dim, c.hidden, c.out_dim, num_classes, c.dropout)

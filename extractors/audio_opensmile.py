@@ -1,0 +1,127 @@
+"""Acoustic features with openSMILE: functionals per utterance, or low-level descriptor (LLD) sequences.
+
+IS10 paralinguistic functionals (1582-d) are the IEMOCAP literature's audio features (AMB-DSGDN §5.4, CaSCLA
+§3.1); ComParE_2016 (6373-d) and eGeMAPSv02 (88-d) are the larger and the smaller standard sets. At the LLD
+level each utterance gets its frame sequence (10 ms hop) and, as its vector, the mean over frames. Utterances
+are decoded with ffmpeg (16 kHz mono) and processed in parallel threads, one openSMILE instance per thread.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from tqdm.auto import tqdm
+
+from extractors.base import NOT_HASHED, Extraction, Extractor, UtteranceInput
+from extractors.media import MediaError, decode_audio
+from extractors.registry import register
+from storage.store import ErrorRecord
+
+FEATURE_SETS = ("IS10", "ComParE_2016", "eGeMAPSv02")
+LEVELS = ("functionals", "lld")
+
+
+@dataclass(frozen=True)
+class OpenSmileConfig:
+    """Options of :class:`OpenSmile`.
+
+    Args:
+        feature_set: ``IS10`` (1582 functionals / 38 LLDs), ``ComParE_2016`` (6373 / 65), ``eGeMAPSv02`` (88 / 25).
+        level: ``functionals`` (one vector) or ``lld`` (frame sequence, vector = its mean).
+        sample_rate: the rate audio is resampled to before openSMILE sees it.
+        workers: parallel threads (0 = one per CPU core).
+    """
+
+    feature_set: str = "IS10"
+    level: str = "functionals"
+    sample_rate: int = 16000
+    workers: int = field(default=0, metadata=NOT_HASHED)
+
+    def __post_init__(self) -> None:
+        if self.feature_set not in FEATURE_SETS:
+            raise ValueError(f"openSMILE feature set {self.feature_set!r} is not one of {', '.join(FEATURE_SETS)}")
+        if self.level not in LEVELS:
+            raise ValueError(f"openSMILE level {self.level!r} is not one of {', '.join(LEVELS)}")
+
+
+class SmileRunner:
+    """Decode each utterance's audio and run openSMILE on it, in parallel; failures become error records."""
+
+    def __init__(self, feature_set: str, level: str, sample_rate: int, workers: int = 0) -> None:
+        self.feature_set, self.level, self.sample_rate = feature_set, level, sample_rate
+        self.workers = workers or os.cpu_count() or 1
+        self._local = threading.local()
+
+    def _smile(self):
+        if not hasattr(self._local, "smile"):
+            import opensmile
+
+            level = opensmile.FeatureLevel.Functionals
+            if self.level == "lld":
+                level = opensmile.FeatureLevel.LowLevelDescriptors
+            self._local.smile = opensmile.Smile(feature_set=opensmile.FeatureSet[self.feature_set], feature_level=level)
+        return self._local.smile
+
+    def features(self, row: UtteranceInput) -> np.ndarray:
+        """``[dim]`` functionals or ``[frames, dim]`` LLDs of one utterance; :class:`MediaError` when unusable."""
+        path = row.sound_path or ""
+        signal = decode_audio(path, row.start_s, row.end_s, sample_rate=self.sample_rate)
+        values = self._smile().process_signal(signal, self.sample_rate).to_numpy(dtype=np.float32)
+        if len(values) == 0:
+            raise MediaError(f"{path}: openSMILE found no frame in {len(signal) / self.sample_rate:.3f} s of audio")
+        if not np.isfinite(values).all():
+            raise MediaError(f"{path}: openSMILE produced NaN or infinite values (is the segment silent or too short?)")
+        return values[0] if self.level == "functionals" else values
+
+    def run(
+        self,
+        rows: Sequence[UtteranceInput],
+        make_error: Callable[[UtteranceInput, str, str | None], ErrorRecord],
+        *,
+        progress: bool,
+        desc: str,
+    ) -> tuple[list[str], list[np.ndarray], list[ErrorRecord]]:
+        """Features of every row that worked (ids and arrays, in row order) and an error for each that did not."""
+
+        def attempt(row: UtteranceInput) -> np.ndarray | ErrorRecord:
+            try:
+                return self.features(row)
+            except MediaError as error:
+                return make_error(row, str(error), row.sound_path)
+
+        ids, arrays, errors = [], [], []
+        with ThreadPoolExecutor(max_workers=self.workers) as pool:
+            results = tqdm(pool.map(attempt, rows), total=len(rows), desc=desc, unit="utt", disable=not progress)
+            for row, result in zip(rows, results, strict=True):
+                if isinstance(result, ErrorRecord):
+                    errors.append(result)
+                else:
+                    ids.append(row.utterance_id)
+                    arrays.append(result)
+        return ids, arrays, errors
+
+
+@register
+class OpenSmile(Extractor):
+    """openSMILE functionals (``[dim]``) or LLD sequences (``[frames, dim]``, vector = mean) per utterance."""
+
+    name = "opensmile"
+    modality = "audio"
+    Config = OpenSmileConfig
+
+    def extract(self, rows: Sequence[UtteranceInput], *, cache_dir: Path, progress: bool = True) -> Extraction:
+        """Run openSMILE over every row's audio segment."""
+        config: OpenSmileConfig = self.config
+        runner = SmileRunner(config.feature_set, config.level, config.sample_rate, config.workers)
+        ids, arrays, errors = runner.run(rows, self.error, progress=progress, desc=f"audio {self.extractor_id}")
+        if config.level == "functionals":
+            vectors = np.stack(arrays) if arrays else np.zeros((0, 1), np.float32)
+            return Extraction(ids, vectors, errors=errors)
+        vectors = np.stack([a.mean(0) for a in arrays]) if arrays else np.zeros((0, 1), np.float32)
+        return Extraction(ids, vectors, frames=arrays, errors=errors)
