@@ -19,7 +19,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from extractors.base import NOT_HASHED, Extraction, Extractor, UtteranceInput
-from extractors.media import MediaError, decode_audio
+from extractors.media import MediaError, decode_audio, failure_reason
 from extractors.registry import register
 from storage.store import ErrorRecord
 
@@ -92,8 +92,8 @@ class SmileRunner:
         def attempt(row: UtteranceInput) -> np.ndarray | ErrorRecord:
             try:
                 return self.features(row)
-            except MediaError as error:
-                return make_error(row, str(error), row.sound_path)
+            except Exception as error:  # one bad file is recorded, the batch goes on
+                return make_error(row, failure_reason(error, row.sound_path), row.sound_path)
 
         ids, arrays, errors = [], [], []
         with ThreadPoolExecutor(max_workers=self.workers) as pool:

@@ -21,6 +21,17 @@ class MediaError(RuntimeError):
     """A media tool failed on a file; the message names the file and the tool's complaint."""
 
 
+def failure_reason(error: Exception, path: Path | str | None) -> str:
+    """The errors-table reason for a failed utterance, naming the file.
+
+    A :class:`MediaError` is kept as it is; anything else (a decoder or library choking on one file, which must
+    not stop the batch) is prefixed with the file and the exception type.
+    """
+    if isinstance(error, MediaError):
+        return str(error)
+    return f"{path}: {type(error).__name__}: {error}"
+
+
 def require_binary(name: str) -> str:
     """The path of the executable ``name``, or a clear error saying how to install it."""
     path = shutil.which(name)

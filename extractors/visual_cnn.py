@@ -21,7 +21,7 @@ from tqdm.auto import tqdm
 from extractors.base import NOT_HASHED, Extraction, Extractor, UtteranceInput, batches, resolve_device
 from extractors.faces import FaceCropper
 from extractors.image_backbones import BACKBONES, load_backbone
-from extractors.media import MediaError, decode_frames
+from extractors.media import decode_frames, failure_reason
 from extractors.registry import register
 from storage.store import ErrorRecord
 
@@ -99,9 +99,9 @@ class VisualCNN(Extractor):
                 frames = decode_frames(
                     row.video_path or "", row.start_s, row.end_s, fps=config.fps, max_frames=config.max_frames
                 )
-            except MediaError as error:
-                return self.error(row, str(error), row.video_path)
-            return self._crops(frames, cropper, backbone.input_size)
+                return self._crops(frames, cropper, backbone.input_size)
+            except Exception as error:  # one bad file is recorded, the batch goes on
+                return self.error(row, failure_reason(error, row.video_path), row.video_path)
 
         ids: list[str] = []
         pooled: list[np.ndarray] = []

@@ -166,25 +166,35 @@ def extract(
       emoflow extract --dataset meld --modality text --profile paper --device cuda
       emoflow query "SELECT modality, extractor, count(*) FROM features GROUP BY ALL"
     """
+    overrides = _parse_settings(settings)
+    if device:
+        overrides["device"] = device
+    _extract(FeatureStore(store), dataset, modalities or MODALITIES, profile, only, overrides, refresh, quiet)
+    click.echo(f"store: {store}")
+
+
+def _extract(
+    store: FeatureStore,
+    dataset: str,
+    modalities: tuple[str, ...],
+    profile: str,
+    only: str | None,
+    overrides: dict[str, Any],
+    refresh: bool,
+    quiet: bool,
+) -> None:
+    """Run the profile's extractors for ``modalities`` and print what each did."""
     from extractors.base import option_names
     from extractors.profiles import profile_extractors
     from extractors.run import extract_features
 
-    overrides = _parse_settings(settings)
-    if device:
-        overrides["device"] = device
-    feature_store = FeatureStore(store)
-    feature_store.read_utterances(dataset)  # a clear error before any model loads
-    planned = [
-        e for m in modalities or MODALITIES for e in profile_extractors(profile, m, only=only, overrides=overrides)
-    ]
+    store.read_utterances(dataset)  # a clear error before any model loads
+    planned = [e for m in modalities for e in profile_extractors(profile, m, only=only, overrides=overrides)]
     unused = set(overrides) - {"device"} - {f for e in planned for f in option_names(type(e))}
     if unused:
         raise click.UsageError(f"no extractor in this run has the option(s) {', '.join(sorted(unused))}")
     for extractor in planned:
-        report = extract_features(feature_store, dataset, extractor, refresh=refresh, progress=not quiet)
-        click.echo(report.summary())
-    click.echo(f"store: {store}")
+        click.echo(extract_features(store, dataset, extractor, refresh=refresh, progress=not quiet).summary())
 
 
 @cli.command("extractors")
@@ -291,10 +301,15 @@ def demo_corpus(out: Path, quiet: bool) -> None:
 
 @cli.command()
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("demo"), show_default=True)
+@click.option("--no-extract", is_flag=True, help="Stop after ingestion (no feature extraction).")
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 @user_errors
-def demo(out: Path, quiet: bool) -> None:
-    """Make the demo corpus, ingest it into OUT/store, and show example queries (what `make demo` runs)."""
+def demo(out: Path, no_extract: bool, quiet: bool) -> None:
+    """Make the demo corpus, ingest it, extract its features, and show example queries (what `make demo` runs).
+
+    The corpus goes to OUT/corpus and the store to OUT/store; text, audio and visual features come from the
+    offline profile. A second run reuses everything that did not change.
+    """
     from extractors.demo_corpus import make_demo_corpus
 
     made = make_demo_corpus(out / "corpus", progress=not quiet)
@@ -307,6 +322,12 @@ def demo(out: Path, quiet: bool) -> None:
         "GROUP BY split ORDER BY split",
         "SELECT speaker, label, text FROM utterances WHERE dialogue_id = 'd06' ORDER BY turn",
     ]
+    if not no_extract:
+        _extract(FeatureStore(store_path), "demo", MODALITIES, "offline", None, {}, refresh=False, quiet=quiet)
+        examples.append(
+            "SELECT modality, extractor, len(any_value(vector)) AS dim, count(*) AS utterances FROM features "
+            "GROUP BY ALL ORDER BY ALL"
+        )
     con = connect(store_path)
     for sql in examples:
         click.echo(f'\n$ emoflow query --store {store_path} "{sql}"')

@@ -1,4 +1,4 @@
-"""The documentation's examples run: every ``sql`` block of docs/feature-store.md, against a full store."""
+"""The documentation's examples run: every ``sql`` block of the store and extractor docs, against a full store."""
 
 from __future__ import annotations
 
@@ -13,7 +13,11 @@ from manifest_rows import row
 from storage import ErrorRecord, ingest_corpus, query
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
-SQL_BLOCKS = re.findall(r"```sql\n(.*?)```", (DOCS / "feature-store.md").read_text(), flags=re.DOTALL)
+SQL_BLOCKS = [
+    block
+    for page in ("feature-store.md", "extractors.md")
+    for block in re.findall(r"```sql\n(.*?)```", (DOCS / page).read_text(), flags=re.DOTALL)
+]
 
 
 @pytest.fixture
@@ -40,7 +44,7 @@ def full_store(store, write_corpus, monkeypatch):
 
 
 def test_the_page_has_examples():
-    assert len(SQL_BLOCKS) >= 8
+    assert len(SQL_BLOCKS) >= 10
 
 
 @pytest.mark.parametrize("sql", SQL_BLOCKS, ids=[f"block{i}" for i in range(len(SQL_BLOCKS))])

@@ -64,7 +64,7 @@ def test_demo_command_ingests_and_prints_queries(demo_dir, tmp_path):
     out = tmp_path / "demo"
     out.mkdir()
     (out / "corpus").symlink_to(demo_dir)
-    result = CliRunner().invoke(cli, ["demo", "--out", str(out), "--quiet"], catch_exceptions=False)
+    result = CliRunner().invoke(cli, ["demo", "--out", str(out), "--quiet", "--no-extract"], catch_exceptions=False)
     assert result.exit_code == 0
     assert result.output.count("$ emoflow query --store") == 2
     assert "0 rendered now" in result.output and "demo: 92 of 92 utterances" in result.output

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from extractors.media import MediaError, decode_audio, decode_frames
+from extractors.media import MediaError, decode_audio, decode_frames, failure_reason
 
 pytestmark = pytest.mark.media
 
@@ -53,3 +53,8 @@ def test_bad_media_errors_name_the_file_and_the_problem(media_dir, call, message
     with pytest.raises(MediaError, match=message) as error:
         call(media_dir)
     assert str(media_dir) in str(error.value)
+
+
+def test_failure_reason_names_the_file_for_any_exception():
+    assert failure_reason(MediaError("a.mp4: no audio stream"), "a.mp4") == "a.mp4: no audio stream"
+    assert failure_reason(ValueError("bad shape"), "b.avi") == "b.avi: ValueError: bad shape"
