@@ -1,0 +1,108 @@
+"""The store's dialogues as PyG graphs: one ``Data`` per dialogue, batched by PyG's loader.
+
+Each ``Data`` holds, per modality ``m``, ``x_<m>`` ``[n, dim_m]`` and ``mask_<m>`` ``[n]`` (False where the
+utterance has no feature: the row is zero filler), ``speaker`` ``[n]`` (index within the dialogue, by first
+turn), ``position`` ``[n]`` (turn order), ``y`` ``[n]`` (class index, :data:`IGNORE_INDEX` when unlabelled), and
+the dialogue id, split and utterance ids. Edges are not stored: :mod:`models.edges` builds them per batch, so
+one dataset serves every window and relation scheme. Dimensions come from the stored features, classes from
+the dataset's labels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import torch
+from torch_geometric.data import Data
+
+from storage import FeatureStore, read_dialogues
+from storage.schema import MODALITIES, SPLITS
+
+IGNORE_INDEX = -100
+"""Label of unlabelled utterances: ignored by the loss and the metrics (PyTorch's cross-entropy default)."""
+
+
+@dataclass(frozen=True)
+class GraphDataset:
+    """Dialogue graphs per split, with the class list, the modalities and their feature dimensions."""
+
+    splits: dict[str, list[Data]]
+    classes: list[str]
+    dims: dict[str, int]
+    features: dict[str, str]
+
+    @property
+    def modalities(self) -> tuple[str, ...]:
+        """The modalities in the graphs, in the store's order."""
+        return tuple(m for m in MODALITIES if m in self.dims)
+
+
+def resolve_features(
+    store: FeatureStore, dataset: str, modalities: Sequence[str], given: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """Modality -> extractor id: as ``given``, or the only feature table the store holds for the modality."""
+    given = dict(given or {})
+    unknown = set(given) - set(modalities)
+    if unknown:
+        raise ValueError(f"features given for {', '.join(sorted(unknown))}, not among the modalities {modalities}")
+    stored: dict[str, list[str]] = {}
+    for feature_set in store.feature_sets(dataset):
+        stored.setdefault(feature_set.modality, []).append(feature_set.extractor)
+    resolved = {}
+    for modality in modalities:
+        options = stored.get(modality, [])
+        if modality in given:
+            if given[modality] not in options:
+                raise KeyError(
+                    f"no {modality} features {given[modality]!r} for {dataset!r} (stored: {options or 'none'})"
+                )
+            resolved[modality] = given[modality]
+        elif len(options) == 1:
+            resolved[modality] = options[0]
+        elif not options:
+            raise KeyError(f"dataset {dataset!r} has no {modality} features; run emoflow extract --modality {modality}")
+        else:
+            raise ValueError(
+                f"dataset {dataset!r} has several {modality} feature tables ({', '.join(options)}); "
+                f"choose one with --features {modality}=<extractor id>"
+            )
+    return resolved
+
+
+def dialogue_graphs(
+    store: FeatureStore, dataset: str, features: Mapping[str, str], classes: Sequence[str] | None = None
+) -> GraphDataset:
+    """One graph per dialogue of ``dataset`` with the feature tables ``features`` (modality -> extractor id).
+
+    ``classes`` defaults to the sorted labels of the dataset; labels outside it are an error.
+    """
+    if not features:
+        raise ValueError("at least one modality is needed")
+    dialogues = read_dialogues(store, dataset, features)
+    labels = sorted({label for d in dialogues for label in d.labels if label})
+    classes = list(classes) if classes is not None else labels
+    index = {c: i for i, c in enumerate(classes)}
+    outside = sorted(set(labels) - set(index))
+    if outside:
+        raise ValueError(f"labels {outside} of {dataset!r} are not among the classes {classes}")
+    splits: dict[str, list[Data]] = {s: [] for s in SPLITS}
+    for dialogue in dialogues:
+        if dialogue.split not in splits:
+            continue  # unsplit dialogues are for prediction only
+        speakers = {s: i for i, s in enumerate(dict.fromkeys(dialogue.speakers))}
+        graph = Data(
+            speaker=torch.tensor([speakers[s] for s in dialogue.speakers]),
+            position=torch.arange(len(dialogue.speakers)),
+            y=torch.tensor([index[label] if label else IGNORE_INDEX for label in dialogue.labels]),
+            dialogue_id=dialogue.dialogue_id,
+            split=dialogue.split,
+            utterance_ids=dialogue.utterance_ids,
+            num_nodes=len(dialogue.speakers),
+        )
+        for modality in features:
+            graph[f"x_{modality}"] = torch.from_numpy(dialogue.features[modality])
+            graph[f"mask_{modality}"] = torch.from_numpy(dialogue.masks[modality])
+        splits[dialogue.split].append(graph)
+    dims = {m: int(dialogues[0].features[m].shape[1]) for m in features} if dialogues else {}
+    return GraphDataset(splits=splits, classes=classes, dims=dims, features=dict(features))
