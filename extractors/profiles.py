@@ -64,12 +64,10 @@ def profile_extractors(
     extractors = []
     for spec in specs:
         name = spec["extractor"]
-        if name not in classes:
-            raise ValueError(f"unknown extractor {name!r}; valid extractors: {', '.join(classes)}")
         options = {k: v for k, v in spec.items() if k != "extractor"}
-        fields = option_names(classes[name])
-        options.update({k: v for k, v in (overrides or {}).items() if k in fields})
-        extractor = create_extractor(name, **options)
+        if name in classes:
+            options.update({k: v for k, v in (overrides or {}).items() if k in option_names(classes[name])})
+        extractor = create_extractor(name, **options)  # an unknown name is an error listing the valid ones
         if extractor.modality != modality:
             raise ValueError(f"extractor {name!r} is a {extractor.modality} extractor, not {modality}")
         extractors.append(extractor)
