@@ -10,7 +10,6 @@ hash and label, so unchanged data and settings reuse it. Every utterance, labell
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -22,9 +21,18 @@ import torch
 from torch import nn
 
 from extractors.audio_opensmile import FEATURE_SETS, SmileRunner
-from extractors.base import NOT_HASHED, Extraction, Extractor, UtteranceInput, batches, config_hash, resolve_device
+from extractors.base import (
+    NOT_HASHED,
+    Extraction,
+    Extractor,
+    UtteranceInput,
+    batches,
+    check_choice,
+    config_hash,
+    resolve_device,
+)
 from extractors.registry import register
-from extractors.training import labelled_splits, train_classifier
+from extractors.training import labelled_splits, train_classifier, training_key
 
 
 @dataclass(frozen=True)
@@ -47,8 +55,7 @@ class AudioBiLSTMConfig:
     device: str = field(default="auto", metadata=NOT_HASHED)
 
     def __post_init__(self) -> None:
-        if self.feature_set not in FEATURE_SETS:
-            raise ValueError(f"openSMILE feature set {self.feature_set!r} is not one of {', '.join(FEATURE_SETS)}")
+        check_choice("openSMILE feature set", self.feature_set, FEATURE_SETS)
         if min(self.hidden, self.out_dim, self.epochs, self.frame_stride, self.max_frames) < 1:
             raise ValueError("audio encoder hidden, out_dim, epochs, frame_stride and max_frames must be at least 1")
 
@@ -98,13 +105,6 @@ def shorten(sequence: np.ndarray, stride: int, max_frames: int) -> np.ndarray:
     return windows[:: -(-len(windows) // max_frames)]
 
 
-def encoder_key(config: AudioBiLSTMConfig, rows: Sequence[UtteranceInput]) -> str:
-    """Hash of what decides the trained encoder: its config and the labelled train/val data."""
-    data = sorted((r.utterance_id, r.content_hash, r.label, r.split) for r in rows if r.split in ("train", "val"))
-    payload = json.dumps([config_hash(config), data], default=str)
-    return hashlib.blake2b(payload.encode(), digest_size=8).hexdigest()
-
-
 @register
 class AudioBiLSTM(Extractor):
     """Trained Bi-LSTM + attention + FC encoder over openSMILE LLDs: ``[out_dim]`` (100) per utterance."""
@@ -131,7 +131,7 @@ class AudioBiLSTM(Extractor):
             return Extraction([], np.zeros((0, config.out_dim), np.float32), errors=errors)
         sequences = dict(zip(ids, llds, strict=True))
         usable = [r for r in rows if r.utterance_id in sequences]
-        weights = cache_dir / f"encoder-{encoder_key(config, usable)}.safetensors"
+        weights = cache_dir / f"encoder-{training_key(config_hash(config), usable)}.safetensors"
         report_file = weights.with_suffix(".json")
         if report_file.is_file():
             report = {**json.loads(report_file.read_text()), "reused": True}

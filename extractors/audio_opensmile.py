@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 from tqdm.auto import tqdm
 
-from extractors.base import NOT_HASHED, Extraction, Extractor, UtteranceInput
+from extractors.base import NOT_HASHED, Extraction, Extractor, UtteranceInput, check_choice
 from extractors.media import MediaError, decode_audio, failure_reason
 from extractors.registry import register
 from storage.store import ErrorRecord
@@ -44,10 +44,8 @@ class OpenSmileConfig:
     workers: int = field(default=0, metadata=NOT_HASHED)
 
     def __post_init__(self) -> None:
-        if self.feature_set not in FEATURE_SETS:
-            raise ValueError(f"openSMILE feature set {self.feature_set!r} is not one of {', '.join(FEATURE_SETS)}")
-        if self.level not in LEVELS:
-            raise ValueError(f"openSMILE level {self.level!r} is not one of {', '.join(LEVELS)}")
+        check_choice("openSMILE feature set", self.feature_set, FEATURE_SETS)
+        check_choice("openSMILE level", self.level, LEVELS)
 
 
 class SmileRunner:

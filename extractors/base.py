@@ -105,6 +105,12 @@ class Extractor(ABC):
         """Features for ``rows``; ``cache_dir`` holds trained stages (fine-tuned weights, encoders) between runs."""
 
 
+def check_choice(option: str, value: str, choices: Sequence[str]) -> None:
+    """A clear error when a config ``value`` is not one of ``choices``."""
+    if value not in choices:
+        raise ValueError(f"{option} {value!r} is not one of {', '.join(choices)}")
+
+
 def option_names(cls: type[Extractor]) -> set[str]:
     """The option names of an extractor class (the fields of its config dataclass)."""
     return {f.name for f in dataclasses.fields(cls.Config)}

@@ -9,7 +9,6 @@ Unchanged data and settings reuse it; anything else trains a new one.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 from collections.abc import Sequence
@@ -19,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import torch
 
 from extractors.base import UtteranceInput, batches
-from extractors.training import labelled_splits, train_classifier
+from extractors.training import labelled_splits, train_classifier, training_key
 
 if TYPE_CHECKING:
     from extractors.text_transformer import TextTransformerConfig
@@ -33,9 +32,7 @@ def finetune_key(config: TextTransformerConfig, rows: Sequence[UtteranceInput]) 
         config.model, config.pooling, config.layers, config.max_length, config.context_turns,
         config.finetune_epochs, config.finetune_lr, config.finetune_batch_size, config.finetune_seed,
     ]  # fmt: skip
-    data = sorted((r.utterance_id, r.content_hash, r.label, r.split) for r in rows if r.split in ("train", "val"))
-    payload = json.dumps([settings, data], default=str)
-    return hashlib.blake2b(payload.encode(), digest_size=8).hexdigest()
+    return training_key(settings, rows)
 
 
 def finetune_text_encoder(

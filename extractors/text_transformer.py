@@ -19,7 +19,16 @@ from typing import Any
 import numpy as np
 from tqdm.auto import tqdm
 
-from extractors.base import NOT_HASHED, Extraction, Extractor, UtteranceInput, WeightsError, batches, resolve_device
+from extractors.base import (
+    NOT_HASHED,
+    Extraction,
+    Extractor,
+    UtteranceInput,
+    WeightsError,
+    batches,
+    check_choice,
+    resolve_device,
+)
 from extractors.registry import register
 
 POOLINGS = ("cls", "mean")
@@ -57,10 +66,8 @@ class TextTransformerConfig:
     device: str = field(default="auto", metadata=NOT_HASHED)
 
     def __post_init__(self) -> None:
-        if self.pooling not in POOLINGS:
-            raise ValueError(f"text pooling {self.pooling!r} is not one of {', '.join(POOLINGS)}")
-        if self.layers not in LAYERS:
-            raise ValueError(f"text layers {self.layers!r} is not one of {', '.join(LAYERS)}")
+        check_choice("text pooling", self.pooling, POOLINGS)
+        check_choice("text layers", self.layers, LAYERS)
         if self.max_length < 8 or self.context_turns < 0 or self.finetune_epochs < 0:
             raise ValueError("text max_length must be >= 8, context_turns and finetune_epochs >= 0")
 

@@ -7,6 +7,8 @@ weighted F1 kept (the test split is never read). Seeds are set here and nowhere 
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,6 +40,17 @@ class TrainingReport:
             "val_weighted_f1": self.val_weighted_f1,
             "history": self.history,
         }
+
+
+def training_key(settings: Any, rows: Sequence[UtteranceInput]) -> str:
+    """16 hex digits over a trained stage's ``settings`` and its data: each train/val row's content hash and label.
+
+    The cache key of a trained stage: unchanged settings and data find the stage's weights; anything else
+    trains anew.
+    """
+    data = sorted((r.utterance_id, r.content_hash, r.label, r.split) for r in rows if r.split in ("train", "val"))
+    payload = json.dumps([settings, data], default=str)
+    return hashlib.blake2b(payload.encode(), digest_size=8).hexdigest()
 
 
 def labelled_splits(rows: Sequence[UtteranceInput]) -> tuple[list[UtteranceInput], list[UtteranceInput], list[str]]:

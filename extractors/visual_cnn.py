@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from tqdm.auto import tqdm
 
-from extractors.base import NOT_HASHED, Extraction, Extractor, UtteranceInput, batches, resolve_device
+from extractors.base import NOT_HASHED, Extraction, Extractor, UtteranceInput, batches, check_choice, resolve_device
 from extractors.faces import FaceCropper
 from extractors.image_backbones import BACKBONES, load_backbone
 from extractors.media import decode_frames, failure_reason
@@ -65,10 +65,8 @@ class VisualCNNConfig:
     def __post_init__(self) -> None:
         if self.backbone not in BACKBONES:
             raise ValueError(f"unknown image backbone {self.backbone!r}; valid backbones: {', '.join(BACKBONES)}")
-        if self.faces not in FACE_MODES:
-            raise ValueError(f"visual faces {self.faces!r} is not one of {', '.join(FACE_MODES)}")
-        if self.pooling not in POOLINGS:
-            raise ValueError(f"visual pooling {self.pooling!r} is not one of {', '.join(POOLINGS)}")
+        check_choice("visual faces", self.faces, FACE_MODES)
+        check_choice("visual pooling", self.pooling, POOLINGS)
         if self.fps <= 0 or self.max_frames < 1:
             raise ValueError("visual fps must be positive and max_frames at least 1")
 
