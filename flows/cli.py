@@ -6,46 +6,17 @@ Every command works without a Prefect server; the store folder comes from ``--st
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
-from storage import FeatureStore, IngestError, ingest_corpus, store_summary
+from flows.cli_options import parse_settings, store_option, user_errors
+from flows.model_commands import evaluate, list_models, train
+from storage import FeatureStore, ingest_corpus, store_summary
 from storage.corpora import LAYOUTS
 from storage.query import VIEWS, connect
 from storage.schema import MODALITIES
-
-F = TypeVar("F", bound=Callable[..., Any])
-DEFAULT_STORE = "store"
-
-store_option = click.option(
-    "--store",
-    envvar="EMOFLOW_STORE",
-    default=DEFAULT_STORE,
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Feature store folder (or set EMOFLOW_STORE).",
-)
-
-
-def user_errors(command: F) -> F:
-    """Turn the errors a user can fix (bad paths, bad input, unknown names) into one clear line, exit code 1."""
-
-    @wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from extractors.base import WeightsError
-        from extractors.media import MediaError
-
-        try:
-            return command(*args, **kwargs)
-        except (FileNotFoundError, ValueError, KeyError, IngestError, MediaError, WeightsError) as error:
-            message = error.args[0] if isinstance(error, KeyError) and error.args else str(error)
-            raise click.ClickException(str(message)) from None
-
-    return wrapper  # type: ignore[return-value]
 
 
 @click.group(name="emoflow", context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
@@ -106,19 +77,6 @@ def ingest(
     click.echo(f"store: {store}")
 
 
-def _parse_settings(settings: tuple[str, ...]) -> dict[str, Any]:
-    """``key=value`` pairs with YAML-typed values (``fps=4`` is a number, ``weights=random`` a string)."""
-    import yaml
-
-    parsed = {}
-    for setting in settings:
-        key, sep, value = setting.partition("=")
-        if not sep or not key:
-            raise click.BadParameter(f"{setting!r} is not KEY=VALUE", param_hint="--set")
-        parsed[key.strip()] = yaml.safe_load(value)
-    return parsed
-
-
 @cli.command()
 @click.option("--dataset", required=True, help="A dataset already in the store (emoflow ingest).")
 @click.option(
@@ -166,7 +124,7 @@ def extract(
       emoflow extract --dataset meld --modality text --profile paper --device cuda
       emoflow query "SELECT modality, extractor, count(*) FROM features GROUP BY ALL"
     """
-    overrides = _parse_settings(settings)
+    overrides = parse_settings(settings)
     if device:
         overrides["device"] = device
     _extract(FeatureStore(store), dataset, modalities or MODALITIES, profile, only, overrides, refresh, quiet)
@@ -347,6 +305,11 @@ def _echo_csv(relation: Any) -> None:
         with open(path, "rb") as handle:
             shutil.copyfileobj(handle, sys.stdout.buffer)
         sys.stdout.flush()
+
+
+cli.add_command(train)
+cli.add_command(evaluate)
+cli.add_command(list_models)
 
 
 def main() -> None:

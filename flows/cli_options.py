@@ -1,0 +1,54 @@
+"""Options and helpers shared by the ``emoflow`` commands."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from storage import IngestError
+
+F = TypeVar("F", bound=Callable[..., Any])
+DEFAULT_STORE = "store"
+
+store_option = click.option(
+    "--store",
+    envvar="EMOFLOW_STORE",
+    default=DEFAULT_STORE,
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Feature store folder (or set EMOFLOW_STORE).",
+)
+
+
+def user_errors(command: F) -> F:
+    """Turn the errors a user can fix (bad paths, bad input, unknown names) into one clear line, exit code 1."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from extractors.base import WeightsError
+        from extractors.media import MediaError
+
+        try:
+            return command(*args, **kwargs)
+        except (FileNotFoundError, ValueError, KeyError, IngestError, MediaError, WeightsError) as error:
+            message = error.args[0] if isinstance(error, KeyError) and error.args else str(error)
+            raise click.ClickException(str(message)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def parse_settings(settings: tuple[str, ...]) -> dict[str, Any]:
+    """``key=value`` pairs with YAML-typed values (``fps=4`` is a number, ``weights=random`` a string)."""
+    import yaml
+
+    parsed = {}
+    for setting in settings:
+        key, sep, value = setting.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"{setting!r} is not KEY=VALUE", param_hint="--set")
+        parsed[key.strip()] = yaml.safe_load(value)
+    return parsed

@@ -1,0 +1,121 @@
+"""What every dialogue model shares: the data it is sized by, its output, the masked projection and the loss.
+
+A model is one file holding a frozen ``Config`` dataclass and a :class:`DialogueModel` subclass registered by
+name (:mod:`models.registry`). It is built from a :class:`DataSpec` (feature dimensions of the chosen
+modalities, number of classes, most speakers in a dialogue: all read from the data) and its config, takes a PyG
+batch of dialogue graphs (:mod:`models.graph_data`) and returns a :class:`ModelOutput`.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import asdict, dataclass, field
+from typing import Any, ClassVar
+
+import torch
+from torch import nn
+from torch_geometric.data import Batch
+
+from models.graph_data import IGNORE_INDEX
+from storage.schema import MODALITIES
+
+
+@dataclass(frozen=True)
+class DataSpec:
+    """Sizes a model takes from the data: ``dims`` (modality -> feature size), classes, speakers per dialogue."""
+
+    dims: dict[str, int]
+    num_classes: int
+    num_speakers: int = 2
+
+    def __post_init__(self) -> None:
+        if not self.dims:
+            raise ValueError("a model needs at least one modality")
+        unknown = sorted(set(self.dims) - set(MODALITIES))
+        if unknown:
+            raise ValueError(f"unknown modalities {unknown}; valid modalities: {', '.join(MODALITIES)}")
+        if self.num_classes < 2:
+            raise ValueError(f"a classifier needs at least 2 classes, got {self.num_classes}")
+
+    @property
+    def modalities(self) -> tuple[str, ...]:
+        """The modalities, in the store's order."""
+        return tuple(m for m in MODALITIES if m in self.dims)
+
+
+@dataclass
+class ModelOutput:
+    """What a model returns for a batch.
+
+    ``logits`` ``[N, C]`` fused; ``unimodal`` per-modality logits for auxiliary losses; ``loss_mask`` ``[N]``
+    False for nodes the loss must skip this step (e.g. after modality dropout removed all their inputs).
+    """
+
+    logits: torch.Tensor
+    unimodal: dict[str, torch.Tensor] = field(default_factory=dict)
+    loss_mask: torch.Tensor | None = None
+
+
+class DialogueModel(nn.Module, ABC):
+    """Base class: stores the spec and config; subclasses build layers and implement :meth:`forward`."""
+
+    name: ClassVar[str]
+    Config: ClassVar[type]
+
+    def __init__(self, spec: DataSpec, config: Any) -> None:
+        super().__init__()
+        self.spec = spec
+        self.config = config
+
+    @property
+    def modalities(self) -> tuple[str, ...]:
+        """The modalities the model reads."""
+        return self.spec.modalities
+
+    def config_dict(self) -> dict[str, Any]:
+        """The resolved config, as written next to every run."""
+        return asdict(self.config)
+
+    def start_epoch(self, epoch: int) -> None:
+        """Called by the trainer before each training epoch (1-based); schedules hook in here."""
+
+    @abstractmethod
+    def forward(self, batch: Batch) -> ModelOutput:
+        """Logits for every node of ``batch``."""
+
+    def loss(self, output: ModelOutput, y: torch.Tensor, class_weight: torch.Tensor | None = None) -> torch.Tensor:
+        """Cross-entropy of the fused logits over labelled nodes (and ``loss_mask``)."""
+        return masked_cross_entropy(output.logits, y, output.loss_mask, class_weight)
+
+
+def masked_cross_entropy(
+    logits: torch.Tensor, y: torch.Tensor, mask: torch.Tensor | None = None, class_weight: torch.Tensor | None = None
+) -> torch.Tensor:
+    """Mean cross-entropy over nodes with a label and ``mask`` True; zero (with a graph) when there is none."""
+    if mask is not None:
+        y = torch.where(mask, y, torch.full_like(y, IGNORE_INDEX))
+    if not (y != IGNORE_INDEX).any():
+        return logits.sum() * 0.0
+    return nn.functional.cross_entropy(logits.float(), y, weight=class_weight, ignore_index=IGNORE_INDEX)
+
+
+def modality_masks(batch: Batch, modalities: tuple[str, ...]) -> dict[str, torch.Tensor]:
+    """``mask_<m>`` of each modality: True where the utterance has that feature."""
+    return {m: batch[f"mask_{m}"] for m in modalities}
+
+
+class MaskedProjection(nn.Module):
+    """One linear map per modality to ``out_dim``; rows of missing features come out as exact zeros."""
+
+    def __init__(self, dims: dict[str, int], out_dim: int) -> None:
+        super().__init__()
+        self.maps = nn.ModuleDict({m: nn.Linear(d, out_dim) for m, d in dims.items()})
+
+    def forward(self, batch: Batch) -> dict[str, torch.Tensor]:
+        """``{modality: [N, out_dim]}``."""
+        return {m: layer(batch[f"x_{m}"]) * batch[f"mask_{m}"].unsqueeze(-1) for m, layer in self.maps.items()}
+
+
+def classifier_head(in_dim: int, hidden: int, num_classes: int, dropout: float) -> nn.Sequential:
+    """Linear -> ReLU -> dropout -> linear: the two-layer classifier the baselines share."""
+    return nn.Sequential(nn.Linear(in_dim, hidden), nn.ReLU(), nn.Dropout(dropout), nn.Linear(hidden, num_classes))

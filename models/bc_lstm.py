@@ -1,0 +1,47 @@
+"""``bc_lstm``: the bidirectional contextual LSTM, the sequential floor.
+
+Poria et al., ACL 2017, "Context-dependent sentiment analysis in user-generated videos", §3.2: utterance
+features, concatenated across modalities, run through a bi-LSTM over the dialogue; each utterance is classified
+from its contextual state. Context, but no speakers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+from torch_geometric.data import Batch
+
+from models.base import DataSpec, DialogueModel, MaskedProjection, ModelOutput, classifier_head
+from models.context import DialogueRNN
+from models.registry import register
+
+
+@dataclass(frozen=True)
+class BCLSTMConfig:
+    """``hidden``: projection width and LSTM size per direction; ``layers``: stacked LSTMs; ``dropout``."""
+
+    hidden: int = 256
+    layers: int = 1
+    dropout: float = 0.3
+
+
+@register
+class BCLSTM(DialogueModel):
+    """Projection -> bi-LSTM over each dialogue -> classifier."""
+
+    name = "bc_lstm"
+    Config = BCLSTMConfig
+
+    def __init__(self, spec: DataSpec, config: BCLSTMConfig) -> None:
+        super().__init__(spec, config)
+        self.project = MaskedProjection(spec.dims, config.hidden)
+        self.dropout = nn.Dropout(config.dropout)
+        self.context = DialogueRNN(config.hidden * len(spec.dims), config.hidden, "lstm", config.layers, config.dropout)
+        self.head = classifier_head(self.context.out_dim, config.hidden, spec.num_classes, config.dropout)
+
+    def forward(self, batch: Batch) -> ModelOutput:
+        """Logits ``[N, C]`` from each node's state in its dialogue's bi-LSTM."""
+        fused = self.dropout(torch.relu(torch.cat(list(self.project(batch).values()), dim=-1)))
+        return ModelOutput(self.head(self.dropout(self.context(fused, batch.batch))))

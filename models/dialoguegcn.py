@@ -1,0 +1,91 @@
+"""``dialoguegcn``: DialogueGCN, a speaker-relational graph over a window of the dialogue.
+
+Ghosal et al., EMNLP 2019, "DialogueGCN: A Graph Convolutional Neural Network for Emotion Recognition in
+Conversation".
+
+- Sequential context encoder (§3.2): a bidirectional GRU over the utterances, ``g_i``. Multimodal inputs are
+  projected per modality and concatenated first (early fusion, as MMGCN ran the baseline); the paper is text-only.
+- Edges (§3.3.1): a past/future window (10/10, §4.2) with DialogueGCN's ``2 M^2`` speaker-pair relations
+  (:mod:`models.edges`, ``speaker_pair``).
+- Edge weights (§3.3.2): ``alpha_ij = softmax_j(g_i^T W_e g_j)`` over each node's window.
+- Speaker-level context encoder (§3.3.3): an edge-weighted relational GCN, then a GCN step, both with ReLU.
+- Classifier (§3.4): ``[g_i, h_i]``, attention over the dialogue's utterances, a ReLU layer, a softmax layer.
+
+Documented choices: the relational step has no ``1 / c_{i,r}`` normalisation beyond the attention weights and
+uses 30 bases (as the authors' code does); dropout sits on the GRU output and before the last layer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+from torch_geometric.data import Batch
+from torch_geometric.nn import GraphConv
+from torch_geometric.utils import softmax, to_dense_batch
+
+from models.base import DataSpec, DialogueModel, MaskedProjection, ModelOutput
+from models.context import DialogueRNN
+from models.edges import dialogue_edges
+from models.registry import register
+from models.relational_conv import RelationalConv
+
+
+@dataclass(frozen=True)
+class DialogueGCNConfig:
+    """Sizes and window; see ``configs/dialoguegcn.yaml`` for where each value comes from."""
+
+    hidden: int = 100
+    graph_hidden: int = 100
+    past: int = 10
+    future: int = 10
+    num_bases: int = 30
+    nodal_attention: bool = True
+    dropout: float = 0.5
+
+
+@register
+class DialogueGCN(DialogueModel):
+    """Bi-GRU context, speaker-relational graph over a window, attention classifier."""
+
+    name = "dialoguegcn"
+    Config = DialogueGCNConfig
+
+    def __init__(self, spec: DataSpec, config: DialogueGCNConfig) -> None:
+        super().__init__(spec, config)
+        self.project = MaskedProjection(spec.dims, config.hidden)
+        self.context = DialogueRNN(config.hidden * len(spec.dims), config.hidden, "gru")
+        g = self.context.out_dim
+        self.edge_score = nn.Bilinear(g, g, 1, bias=False)  # §3.3.2: g_i^T W_e g_j
+        self.relational = RelationalConv(g, config.graph_hidden, 2 * spec.num_speakers**2, config.num_bases)
+        self.gcn = GraphConv(config.graph_hidden, config.graph_hidden)
+        width = g + config.graph_hidden
+        self.attention = nn.Linear(width, width, bias=False)  # §3.4: W_beta
+        self.dropout = nn.Dropout(config.dropout)
+        self.hidden_layer = nn.Linear(width, config.graph_hidden)
+        self.out = nn.Linear(config.graph_hidden, spec.num_classes)
+
+    def forward(self, batch: Batch) -> ModelOutput:
+        """Logits ``[N, C]``."""
+        fused = torch.cat(list(self.project(batch).values()), dim=-1)
+        g = self.dropout(self.context(fused, batch.batch))
+        edges = dialogue_edges(
+            batch.position, batch.speaker, batch.batch, past=self.config.past, future=self.config.future,
+            scheme="speaker_pair", num_speakers=self.spec.num_speakers,
+        )  # fmt: skip
+        source, target = edges.edge_index
+        alpha = softmax(self.edge_score(g[target], g[source]).squeeze(-1), target, num_nodes=g.size(0))
+        h = torch.relu(self.relational(g, edges.edge_index, edges.edge_type, alpha))
+        h = torch.relu(self.gcn(h, edges.edge_index))
+        node = torch.cat([g, h], dim=-1)
+        if self.config.nodal_attention:
+            node = self._attend(node, batch.batch)
+        return ModelOutput(self.out(self.dropout(torch.relu(self.hidden_layer(node)))))
+
+    def _attend(self, node: torch.Tensor, batch: torch.Tensor) -> torch.Tensor:
+        """§3.4: each utterance re-read as an attention-weighted sum of its dialogue's utterances."""
+        dense, present = to_dense_batch(node, batch)
+        scores = torch.einsum("bid,bjd->bij", self.attention(dense), dense)
+        scores = scores.masked_fill(~present.unsqueeze(1), float("-inf"))
+        return torch.bmm(torch.softmax(scores, dim=-1), dense)[present]

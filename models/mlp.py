@@ -1,0 +1,44 @@
+"""``mlp``: the context-free floor. Each utterance is classified from its own features alone.
+
+Per-modality linear projections (missing modalities give zeros), concatenated, then a two-layer classifier.
+No dialogue context, no speakers: what the graph models must beat.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+from torch_geometric.data import Batch
+
+from models.base import DataSpec, DialogueModel, MaskedProjection, ModelOutput, classifier_head
+from models.registry import register
+
+
+@dataclass(frozen=True)
+class MLPConfig:
+    """``hidden``: projection and classifier width; ``dropout``: on the fused vector and inside the head."""
+
+    hidden: int = 256
+    dropout: float = 0.3
+
+
+@register
+class MLP(DialogueModel):
+    """Utterance-level classifier over the concatenated projected modalities."""
+
+    name = "mlp"
+    Config = MLPConfig
+
+    def __init__(self, spec: DataSpec, config: MLPConfig) -> None:
+        super().__init__(spec, config)
+        self.project = MaskedProjection(spec.dims, config.hidden)
+        width = config.hidden * len(spec.dims)
+        self.dropout = nn.Dropout(config.dropout)
+        self.head = classifier_head(width, config.hidden, spec.num_classes, config.dropout)
+
+    def forward(self, batch: Batch) -> ModelOutput:
+        """Logits ``[N, C]`` from each node's own features."""
+        fused = torch.cat(list(self.project(batch).values()), dim=-1)
+        return ModelOutput(self.head(self.dropout(torch.relu(fused))))

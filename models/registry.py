@@ -1,0 +1,58 @@
+"""The model registry: ``create_model(name, spec, **config)``, like timm's ``create_model``.
+
+Each model module registers its class with :func:`register`; the built-in modules are imported on first use.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import fields
+from typing import Any, TypeVar
+
+from models.base import DataSpec, DialogueModel
+
+M = TypeVar("M", bound=type[DialogueModel])
+
+BUILTIN_MODULES = (
+    "models.mlp",
+    "models.bc_lstm",
+    "models.dialoguegcn",
+    "models.mmgcn",
+    "models.amb_dsgdn",
+)
+_REGISTRY: dict[str, type[DialogueModel]] = {}
+
+
+def register(cls: M) -> M:
+    """Class decorator adding a model to the registry under ``cls.name``."""
+    if cls.name in _REGISTRY and _REGISTRY[cls.name] is not cls:
+        raise ValueError(f"two models are named {cls.name!r}: {_REGISTRY[cls.name]} and {cls}")
+    _REGISTRY[cls.name] = cls
+    return cls
+
+
+def model_classes() -> dict[str, type[DialogueModel]]:
+    """Every registered model by name (the built-in ones are imported here)."""
+    for module in BUILTIN_MODULES:
+        importlib.import_module(module)
+    return dict(sorted(_REGISTRY.items()))
+
+
+def model_class(name: str) -> type[DialogueModel]:
+    """The class registered as ``name``; an unknown name is an error listing the valid ones."""
+    classes = model_classes()
+    if name not in classes:
+        raise ValueError(f"unknown model {name!r}; valid models: {', '.join(classes)}")
+    return classes[name]
+
+
+def create_model(name: str, spec: DataSpec, **config: Any) -> DialogueModel:
+    """Model ``name`` sized by ``spec`` with its config dataclass built from ``config``; unknown fields are errors."""
+    cls = model_class(name)
+    options = {f.name for f in fields(cls.Config)}
+    unknown = sorted(set(config) - options)
+    if unknown:
+        raise ValueError(
+            f"model {name!r} has no option {', '.join(unknown)}; its options: {', '.join(sorted(options))}"
+        )
+    return cls(spec, cls.Config(**config))

@@ -1,0 +1,217 @@
+"""Training and evaluation runs: from the store's features to a checkpoint, metrics, plots and predictions.
+
+A run is one model trained with one seed. Its folder ``runs/<run id>/`` holds ``config.json`` (everything needed
+to rebuild it), ``checkpoint.pt`` (``{state_dict, config, epoch, val_metrics}`` of the validation-selected
+epoch), ``metrics.json`` (validation and test metrics, training history), ``report.md`` (the papers' per-class
+table), ``confusion.png`` and ``curves.png``. Its predictions, with probabilities, go to
+``predictions/run=<run id>/``. The run id is ``<model>-<dataset>-<digest>-s<seed>``; the digest covers the
+dataset, the feature tables (their extractor ids and input fingerprints), the resolved configs and the classes,
+so the same run trained again lands in the same folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import torch
+
+from models.base import DataSpec, DialogueModel
+from models.graph_data import GraphDataset, dialogue_graphs, resolve_features
+from models.metrics import Metrics, classification_metrics, paper_table
+from models.plots import plot_confusion, plot_curves
+from models.registry import create_model
+from models.settings import load_settings
+from models.trainer import FitResult, TrainConfig, fit, predict
+from storage import FeatureStore
+from storage.lineage import make_lineage
+
+
+@dataclass
+class RunResult:
+    """One finished run: where it lives, the selected epoch and its validation and test metrics."""
+
+    run_id: str
+    seed: int
+    run_dir: Path
+    epoch: int
+    val: Metrics
+    test: Metrics | None
+
+    def summary(self) -> str:
+        """One line: test weighted F1 first (validation when there is no test split)."""
+        scored, name = (self.test, "test") if self.test else (self.val, "val")
+        return (
+            f"{self.run_id}: {name} weighted F1 {100 * scored.weighted_f1:.2f}, "
+            f"accuracy {100 * scored.accuracy:.2f}, macro F1 {100 * scored.macro_f1:.2f} "
+            f"(epoch {self.epoch}, val weighted F1 {100 * self.val.weighted_f1:.2f})"
+        )
+
+
+def train_runs(
+    store: FeatureStore,
+    dataset: str,
+    model: str,
+    modalities: Sequence[str],
+    *,
+    features: Mapping[str, str] | None = None,
+    seeds: Sequence[int] = (1,),
+    settings: str | None = None,
+    model_overrides: Mapping[str, Any] | None = None,
+    train_overrides: Mapping[str, Any] | None = None,
+    progress: bool = True,
+) -> list[RunResult]:
+    """Train ``model`` on ``dataset`` once per seed; each run is selected on val and scored once on test.
+
+    ``settings`` is a model name or a YAML path (default: ``configs/models/<model>.yaml``); the overrides
+    replace single values of its ``model`` and ``train`` sections.
+    """
+    if not seeds:
+        raise ValueError("give at least one seed")
+    loaded = load_settings(settings or model)
+    resolved = resolve_features(store, dataset, list(modalities), features)
+    data = dialogue_graphs(store, dataset, resolved)
+    model_config = {**loaded.model, **(model_overrides or {})}
+    train_config = TrainConfig.from_dict({**loaded.train, **(train_overrides or {})})
+    spec = DataSpec(data.dims, len(data.classes), most_speakers(data))
+    model_config = create_model(model, spec, **model_config).config_dict()  # validates, fills defaults
+    base = {
+        "dataset": dataset,
+        "model": model,
+        "features": resolved,
+        "fingerprints": {m: feature_fingerprint(store, dataset, m, e) for m, e in resolved.items()},
+        "classes": data.classes,
+        "dims": data.dims,
+        "num_speakers": spec.num_speakers,
+        "model_config": model_config,
+        "train_config": {k: v for k, v in asdict(train_config).items() if k not in ("device", "amp")},
+        "settings": loaded.source,
+    }
+    results = []
+    for seed in seeds:
+        config = {**base, "seed": seed}
+        run_id = f"{model}-{dataset}-{digest(config)}-s{seed}"
+        network = create_model(model, spec, **model_config)
+        result = fit(network, data.splits["train"], data.splits["val"], train_config, seed=seed, progress=progress,
+                     desc=f"{model} seed {seed}")  # fmt: skip
+        results.append(_write_run(store, run_id, {**config, "run_id": run_id}, network, data, result, train_config))
+    return results
+
+
+def evaluate_run(store: FeatureStore, run_id: str, *, device: str = "auto", batch_size: int = 32) -> RunResult:
+    """Re-score a stored run with its checkpoint: rewrite its metrics, plots, report and predictions."""
+    run_dir = store.run_dir(run_id)
+    if not (run_dir / "checkpoint.pt").is_file():
+        known = sorted(p.name for p in run_dir.parent.glob("*") if (p / "checkpoint.pt").is_file())
+        raise FileNotFoundError(f"no run {run_id!r} in {store.root}/runs (runs: {', '.join(known) or 'none'})")
+    checkpoint = torch.load(run_dir / "checkpoint.pt", map_location="cpu", weights_only=True)
+    config = checkpoint["config"]
+    data = dialogue_graphs(store, config["dataset"], config["features"], config["classes"])
+    if data.dims != config["dims"]:
+        raise ValueError(f"run {run_id}: feature sizes are now {data.dims}, the checkpoint expects {config['dims']}")
+    spec = DataSpec(config["dims"], len(config["classes"]), config["num_speakers"])
+    network = create_model(config["model"], spec, **config["model_config"])
+    network.load_state_dict(checkpoint["state_dict"])
+    history = json.loads((run_dir / "metrics.json").read_text())["history"]
+    result = FitResult(checkpoint["state_dict"], checkpoint["epoch"], checkpoint["val_metrics"], history)
+    train_config = replace(TrainConfig.from_dict(config["train_config"]), device=device, batch_size=batch_size)
+    return _write_run(store, run_id, config, network, data, result, train_config)
+
+
+def _write_run(
+    store: FeatureStore,
+    run_id: str,
+    config: dict[str, Any],
+    network: DialogueModel,
+    data: GraphDataset,
+    result: FitResult,
+    train_config: TrainConfig,
+) -> RunResult:
+    """Score val and test with the selected weights (test exactly once) and write every output of the run."""
+    from extractors.base import resolve_device
+
+    network.to(resolve_device(train_config.device))
+    run_dir = store.run_dir(run_id)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    scored = {s: predict(network, data.splits[s], batch_size=train_config.batch_size) for s in ("val", "test")}
+    metrics = {s: classification_metrics(v.gold, v.predicted, data.classes) for s, v in scored.items() if _labelled(v)}
+    (run_dir / "config.json").write_text(json.dumps(config, indent=2, sort_keys=True) + "\n")
+    checkpoint = {"state_dict": result.state_dict, "config": config, "epoch": result.epoch,
+                  "val_metrics": result.val_metrics}  # fmt: skip
+    torch.save(checkpoint, run_dir / "checkpoint.pt")
+    report = {"run_id": run_id, "epoch": result.epoch, **{s: m.as_dict() for s, m in metrics.items()},
+              "history": result.history}  # fmt: skip
+    (run_dir / "metrics.json").write_text(json.dumps(report, indent=2) + "\n")
+    title = f"{config['model']} on {config['dataset']} ({', '.join(config['features'])}), seed {config['seed']}"
+    rows = {f"{run_id} {s}": m for s, m in metrics.items()}
+    (run_dir / "report.md").write_text(f"# {title}\n\nSelected epoch {result.epoch}.\n\n{paper_table(rows)}\n")
+    shown = metrics.get("test") or metrics["val"]
+    plot_confusion(shown, run_dir / "confusion.png", f"{title}, {'test' if 'test' in metrics else 'val'}")
+    plot_curves(result.history, result.epoch, run_dir / "curves.png", title)
+    store.write_predictions(
+        run_id,
+        predictions_table(scored, data.classes),
+        make_lineage(
+            "train",
+            run_id=run_id,
+            model=config["model"],
+            classes=data.classes,
+            features=config["features"],
+            epoch=result.epoch,
+        ),
+    )
+    return RunResult(run_id, config["seed"], run_dir, result.epoch, metrics["val"], metrics.get("test"))
+
+
+def predictions_table(scored: Mapping[str, Any], classes: Sequence[str]) -> pa.Table:
+    """One row per scored utterance: ids, split, gold label (null when unlabelled), prediction, probabilities."""
+    columns: dict[str, list[Any]] = {k: [] for k in ("utterance_id", "dialogue_id", "split", "label", "predicted")}
+    probabilities = []
+    for scores in scored.values():
+        columns["utterance_id"] += scores.utterance_ids
+        columns["dialogue_id"] += scores.dialogue_ids
+        columns["split"] += scores.splits
+        columns["label"] += [classes[g] if g >= 0 else None for g in scores.gold]
+        columns["predicted"] += [classes[p] for p in scores.predicted]
+        probabilities.append(scores.probabilities.astype(np.float32))
+    table = pa.table(columns)
+    flat = np.concatenate(probabilities) if probabilities else np.zeros((0, len(classes)), np.float32)
+    return table.append_column("probabilities", pa.array(list(flat), type=pa.list_(pa.float32())))
+
+
+def seed_summary(results: Sequence[RunResult]) -> dict[str, tuple[float, float]]:
+    """Mean and standard deviation over runs of the test (else val) accuracy, weighted F1 and macro F1, in %."""
+    summary = {}
+    for key in ("weighted_f1", "accuracy", "macro_f1"):
+        values = np.array([100 * getattr(r.test or r.val, key) for r in results])
+        summary[key] = (float(values.mean()), float(values.std(ddof=1)) if len(values) > 1 else 0.0)
+    return summary
+
+
+def most_speakers(data: GraphDataset) -> int:
+    """The most speakers any dialogue of the dataset has (at least 2)."""
+    counts = [int(g.speaker.max()) + 1 for graphs in data.splits.values() for g in graphs if g.num_nodes]
+    return max([2, *counts])
+
+
+def feature_fingerprint(store: FeatureStore, dataset: str, modality: str, extractor: str) -> str | None:
+    """The input fingerprint in a feature table's lineage (what the features were computed from)."""
+    for feature_set in store.feature_sets(dataset):
+        if feature_set.modality == modality and feature_set.extractor == extractor:
+            return feature_set.lineage.get("inputs_fingerprint")
+    return None
+
+
+def digest(config: Mapping[str, Any]) -> str:
+    """Short BLAKE2b of a JSON-able config."""
+    return hashlib.blake2b(json.dumps(config, sort_keys=True, default=str).encode(), digest_size=5).hexdigest()
+
+
+def _labelled(scores: Any) -> bool:
+    return bool((scores.gold >= 0).any())
