@@ -77,7 +77,7 @@ class MMGCN(DialogueModel):
         masks = modality_masks(batch, self.modalities)
         encoded = self.project(batch)
         if "text" in masks:
-            text = self.text_context(batch.x_text, batch.batch)
+            text = self.text_context(batch.x_text * masks["text"].unsqueeze(-1), batch.batch)
             encoded["text"] = text * masks["text"].unsqueeze(-1)
             encoded = {m: encoded[m] for m in self.modalities}
         speaker = self.speaker(batch.speaker)

@@ -28,7 +28,7 @@ from models.metrics import Metrics, classification_metrics, paper_table
 from models.plots import plot_confusion, plot_curves
 from models.registry import create_model
 from models.settings import load_settings
-from models.trainer import FitResult, TrainConfig, fit, predict
+from models.trainer import FitResult, TrainConfig, fit, predict, seed_everything
 from storage import FeatureStore
 from storage.lineage import make_lineage
 
@@ -97,6 +97,7 @@ def train_runs(
     for seed in seeds:
         config = {**base, "seed": seed}
         run_id = f"{model}-{dataset}-{digest(config)}-s{seed}"
+        seed_everything(seed)  # before the weights are initialised
         network = create_model(model, spec, **model_config)
         result = fit(network, data.splits["train"], data.splits["val"], train_config, seed=seed, progress=progress,
                      desc=f"{model} seed {seed}")  # fmt: skip

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import random
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import Any
@@ -124,6 +125,7 @@ def fit(
     history: list[dict[str, float]] = []
     bar = tqdm(range(1, config.epochs + 1), desc=desc, unit="epoch", disable=not progress)
     for epoch in bar:
+        started = time.perf_counter()
         model.start_epoch(epoch)
         model.train()
         total, batches = 0.0, 0
@@ -145,6 +147,7 @@ def fit(
             "val_loss": nll(scores),
             "val_weighted_f1": metrics.weighted_f1,
             "val_accuracy": metrics.accuracy,
+            "seconds": time.perf_counter() - started,
         }
         history.append(record)
         if best is None or record["val_weighted_f1"] > best.val_metrics["val_weighted_f1"]:
