@@ -106,7 +106,8 @@ def train(
         click.echo(result.summary())
     split = "test" if results[0].test else "val"
     summary = seed_summary(results)
-    line = ", ".join(f"{name.replace('_', ' ')} {mean:.2f} ± {std:.2f}" for name, (mean, std) in summary.items())
+    names = {"weighted_f1": "weighted F1", "accuracy": "accuracy", "macro_f1": "macro F1"}
+    line = ", ".join(f"{names[key]} {mean:.2f} ± {std:.2f}" for key, (mean, std) in summary.items())
     click.echo(f"{model} on {dataset} ({', '.join(chosen)}), {split}, {len(results)} seed(s): {line}")
     click.echo(f"runs: {store / 'runs'}; per-class tables in each run's report.md")
 

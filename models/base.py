@@ -4,17 +4,23 @@ A model is one file holding a frozen ``Config`` dataclass and a :class:`Dialogue
 name (:mod:`models.registry`). It is built from a :class:`DataSpec` (feature dimensions of the chosen
 modalities, number of classes, most speakers in a dialogue: all read from the data) and its config, takes a PyG
 batch of dialogue graphs (:mod:`models.graph_data`) and returns a :class:`ModelOutput`.
+
+Every model standardises its inputs with per-modality statistics of the training split
+(:meth:`DialogueModel.set_feature_statistics`), kept as buffers so that the checkpoint carries them: raw
+openSMILE functionals, for one, span several orders of magnitude.
 """
 
 from __future__ import annotations
 
+import copy
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar
 
 import torch
 from torch import nn
-from torch_geometric.data import Batch
+from torch_geometric.data import Batch, Data
 
 from models.graph_data import IGNORE_INDEX
 from storage.schema import MODALITIES
@@ -66,6 +72,19 @@ class DialogueModel(nn.Module, ABC):
         super().__init__()
         self.spec = spec
         self.config = config
+        for modality, dim in spec.dims.items():
+            self.register_buffer(f"mean_{modality}", torch.zeros(dim))
+            self.register_buffer(f"scale_{modality}", torch.ones(dim))
+        self.register_forward_pre_hook(_standardize)
+
+    def set_feature_statistics(self, graphs: Sequence[Data]) -> None:
+        """Mean and standard deviation of each modality's present features in ``graphs`` (the train split)."""
+        for modality in self.modalities:
+            present = torch.cat([g[f"x_{modality}"][g[f"mask_{modality}"]] for g in graphs])
+            if len(present) > 1:
+                getattr(self, f"mean_{modality}").copy_(present.mean(0))
+                std = present.std(0)
+                getattr(self, f"scale_{modality}").copy_(torch.where(std > 1e-6, std, torch.ones_like(std)))
 
     @property
     def modalities(self) -> tuple[str, ...]:
@@ -86,6 +105,17 @@ class DialogueModel(nn.Module, ABC):
     def loss(self, output: ModelOutput, y: torch.Tensor, class_weight: torch.Tensor | None = None) -> torch.Tensor:
         """Cross-entropy of the fused logits over labelled nodes (and ``loss_mask``)."""
         return masked_cross_entropy(output.logits, y, output.loss_mask, class_weight)
+
+
+def _standardize(model: DialogueModel, args: tuple[Any, ...]) -> tuple[Batch]:
+    """Forward pre-hook: a shallow copy of the batch with standardised features (missing rows stay zero)."""
+    (batch,) = args
+    batch = copy.copy(batch)
+    for modality in model.modalities:
+        mean, scale = getattr(model, f"mean_{modality}"), getattr(model, f"scale_{modality}")
+        mask = batch[f"mask_{modality}"].unsqueeze(-1)
+        batch[f"x_{modality}"] = (batch[f"x_{modality}"] - mean) / scale * mask
+    return (batch,)
 
 
 def masked_cross_entropy(

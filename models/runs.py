@@ -99,6 +99,7 @@ def train_runs(
         run_id = f"{model}-{dataset}-{digest(config)}-s{seed}"
         seed_everything(seed)  # before the weights are initialised
         network = create_model(model, spec, **model_config)
+        network.set_feature_statistics(data.splits["train"])
         result = fit(network, data.splits["train"], data.splits["val"], train_config, seed=seed, progress=progress,
                      desc=f"{model} seed {seed}")  # fmt: skip
         results.append(_write_run(store, run_id, {**config, "run_id": run_id}, network, data, result, train_config))

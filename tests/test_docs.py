@@ -1,4 +1,4 @@
-"""The documentation's examples run: every ``sql`` block of the store and extractor docs, against a full store."""
+"""The documentation's examples run: every ``sql`` block of the store, extractor and model docs."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from storage import ErrorRecord, ingest_corpus, query
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 SQL_BLOCKS = [
     block
-    for page in ("feature-store.md", "extractors.md")
+    for page in ("feature-store.md", "extractors.md", "models.md")
     for block in re.findall(r"```sql\n(.*?)```", (DOCS / page).read_text(), flags=re.DOTALL)
 ]
 

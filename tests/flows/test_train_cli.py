@@ -50,7 +50,7 @@ def test_train_prints_weighted_f1_first_and_mean_std_over_seeds(synthetic_store)
     runs = [line for line in lines if line.startswith("mlp-syn-")]
     assert len(runs) == 2 and all(": test weighted F1 " in line for line in runs)
     summary = next(line for line in lines if line.startswith("mlp on syn (text, audio), test, 2 seed(s): "))
-    assert re.search(r"weighted f1 \d+\.\d\d ± \d+\.\d\d, accuracy \d+\.\d\d ± \d+\.\d\d", summary)
+    assert re.search(r"weighted F1 \d+\.\d\d ± \d+\.\d\d, accuracy \d+\.\d\d ± \d+\.\d\d", summary)
 
     run_id = runs[0].split(":")[0]
     evaluated = run("evaluate", run_id, "--store", synthetic_store)

@@ -72,3 +72,20 @@ def test_unknown_names_and_options_list_the_valid_ones():
         DataSpec({}, 3)
     with pytest.raises(ValueError, match="unknown modalities"):
         DataSpec({"smell": 3}, 3)
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_inputs_are_standardised_with_train_statistics(name, make_batch):
+    """Features on another scale and offset give the same outputs once each model has its own statistics."""
+    batch = make_batch({"audio": 5})
+    scaled = batch.clone()
+    scaled.x_audio = (scaled.x_audio * 1000 + 50) * scaled.mask_audio.unsqueeze(-1)
+    outputs = []
+    for graphs in (batch, scaled):
+        torch.manual_seed(0)
+        model = create_model(name, DataSpec({"audio": 5}, 3), **SMALL[name]).eval()
+        model.set_feature_statistics([graphs])
+        outputs.append(model(graphs).logits)
+    torch.testing.assert_close(outputs[0], outputs[1], rtol=1e-4, atol=1e-4)
+    assert "scale_audio" in model.state_dict()  # the checkpoint carries the statistics
+    assert scaled.x_audio.abs().max() > 100  # the caller's batch is not modified
