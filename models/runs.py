@@ -22,6 +22,7 @@ import numpy as np
 import pyarrow as pa
 import torch
 
+from extractors.base import resolve_device
 from models.base import DataSpec, DialogueModel
 from models.graph_data import GraphDataset, dialogue_graphs, resolve_features
 from models.metrics import Metrics, classification_metrics, paper_table
@@ -136,8 +137,6 @@ def _write_run(
     train_config: TrainConfig,
 ) -> RunResult:
     """Score val and test with the selected weights (test exactly once) and write every output of the run."""
-    from extractors.base import resolve_device
-
     network.to(resolve_device(train_config.device))
     run_dir = store.run_dir(run_id)
     run_dir.mkdir(parents=True, exist_ok=True)
