@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from flows.cli_options import parse_settings, store_option, user_errors
+from flows.cli_options import echo_options, parse_settings, store_option, user_errors
 from flows.model_commands import evaluate, list_models, train
 from storage import FeatureStore, ingest_corpus, store_summary
 from storage.corpora import LAYOUTS
@@ -158,15 +158,11 @@ def _extract(
 @cli.command("extractors")
 def list_extractors() -> None:
     """List the extractors with their options and defaults, and the profiles."""
-    import dataclasses
-
     from extractors.profiles import PROFILE_DIR, profile_names
     from extractors.registry import extractor_classes
 
     for name, cls in extractor_classes().items():
-        click.echo(f"{name} ({cls.modality}): {(cls.__doc__ or '').strip().splitlines()[0]}")
-        for f in dataclasses.fields(cls.Config):
-            click.echo(f"    {f.name} = {f.default!r}")
+        echo_options(f"{name} ({cls.modality})", cls)
     click.echo(f"profiles ({PROFILE_DIR}): {', '.join(profile_names())}")
 
 

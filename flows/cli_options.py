@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -52,3 +53,10 @@ def parse_settings(settings: tuple[str, ...]) -> dict[str, Any]:
             raise click.BadParameter(f"{setting!r} is not KEY=VALUE", param_hint="--set")
         parsed[key.strip()] = yaml.safe_load(value)
     return parsed
+
+
+def echo_options(title: str, cls: type) -> None:
+    """Print ``title: first docstring line`` and each field of ``cls.Config`` with its default."""
+    click.echo(f"{title}: {(cls.__doc__ or '').strip().splitlines()[0]}")
+    for f in dataclasses.fields(cls.Config):  # type: ignore[attr-defined]
+        click.echo(f"    {f.name} = {f.default!r}")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from flows.cli_options import parse_settings, store_option, user_errors
+from flows.cli_options import echo_options, parse_settings, store_option, user_errors
 from storage import FeatureStore
 from storage.schema import MODALITIES
 
@@ -131,13 +131,9 @@ def evaluate(run_id: str, device: str, store: Path) -> None:
 @click.command("models")
 def list_models() -> None:
     """List the models, their options with defaults, and their settings files."""
-    import dataclasses
-
     from models.registry import model_classes
     from models.settings import CONFIG_DIR
 
     for name, cls in model_classes().items():
-        click.echo(f"{name}: {(cls.__doc__ or '').strip().splitlines()[0]}")
-        for f in dataclasses.fields(cls.Config):
-            click.echo(f"    {f.name} = {f.default!r}")
+        echo_options(name, cls)
     click.echo(f"settings with sources: {CONFIG_DIR}/<model>.yaml")

@@ -145,6 +145,10 @@ class MaskedProjection(nn.Module):
         """``{modality: [N, out_dim]}``."""
         return {m: layer(batch[f"x_{m}"]) * batch[f"mask_{m}"].unsqueeze(-1) for m, layer in self.maps.items()}
 
+    def concat(self, batch: Batch) -> torch.Tensor:
+        """The projections side by side, ``[N, out_dim * modalities]`` (early fusion)."""
+        return torch.cat(list(self(batch).values()), dim=-1)
+
 
 def classifier_head(in_dim: int, hidden: int, num_classes: int, dropout: float) -> nn.Sequential:
     """Linear -> ReLU -> dropout -> linear: the two-layer classifier the baselines share."""

@@ -43,5 +43,5 @@ class BCLSTM(DialogueModel):
 
     def forward(self, batch: Batch) -> ModelOutput:
         """Logits ``[N, C]`` from each node's state in its dialogue's bi-LSTM."""
-        fused = self.dropout(torch.relu(torch.cat(list(self.project(batch).values()), dim=-1)))
+        fused = self.dropout(torch.relu(self.project.concat(batch)))
         return ModelOutput(self.head(self.dropout(self.context(fused, batch.batch))))

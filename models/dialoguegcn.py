@@ -68,7 +68,7 @@ class DialogueGCN(DialogueModel):
 
     def forward(self, batch: Batch) -> ModelOutput:
         """Logits ``[N, C]``."""
-        fused = torch.cat(list(self.project(batch).values()), dim=-1)
+        fused = self.project.concat(batch)
         g = self.dropout(self.context(fused, batch.batch))
         edges = dialogue_edges(
             batch.position, batch.speaker, batch.batch, past=self.config.past, future=self.config.future,

@@ -40,5 +40,5 @@ class MLP(DialogueModel):
 
     def forward(self, batch: Batch) -> ModelOutput:
         """Logits ``[N, C]`` from each node's own features."""
-        fused = torch.cat(list(self.project(batch).values()), dim=-1)
+        fused = self.project.concat(batch)
         return ModelOutput(self.head(self.dropout(torch.relu(fused))))
