@@ -10,6 +10,7 @@ packages. A profile is a name from ``configs/extractors/`` or a path to a YAML f
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -72,3 +73,15 @@ def profile_extractors(
             raise ValueError(f"extractor {name!r} is a {extractor.modality} extractor, not {modality}")
         extractors.append(extractor)
     return extractors
+
+
+def planned_extractors(
+    profile: str, modalities: Sequence[str], *, only: str | None = None, overrides: dict[str, Any] | None = None
+) -> list[Extractor]:
+    """The profile's extractors for ``modalities``; an override that no planned extractor has is an error."""
+    overrides = overrides or {}
+    planned = [e for m in modalities for e in profile_extractors(profile, m, only=only, overrides=overrides)]
+    unused = set(overrides) - {"device"} - {f for e in planned for f in option_names(type(e))}
+    if unused:
+        raise ValueError(f"no extractor in this run has the option(s) {', '.join(sorted(unused))}")
+    return planned

@@ -142,15 +142,11 @@ def _extract(
     quiet: bool,
 ) -> None:
     """Run the profile's extractors for ``modalities`` and print what each did."""
-    from extractors.base import option_names
-    from extractors.profiles import profile_extractors
+    from extractors.profiles import planned_extractors
     from extractors.run import extract_features
 
     store.read_utterances(dataset)  # a clear error before any model loads
-    planned = [e for m in modalities for e in profile_extractors(profile, m, only=only, overrides=overrides)]
-    unused = set(overrides) - {"device"} - {f for e in planned for f in option_names(type(e))}
-    if unused:
-        raise click.UsageError(f"no extractor in this run has the option(s) {', '.join(sorted(unused))}")
+    planned = planned_extractors(profile, modalities, only=only, overrides=overrides)
     for extractor in planned:
         click.echo(extract_features(store, dataset, extractor, refresh=refresh, progress=not quiet).summary())
 

@@ -55,38 +55,53 @@ class RunResult:
         )
 
 
-def train_runs(
+@dataclass
+class RunPlan:
+    """Everything a run needs but its seed: the loaded data and the resolved configs.
+
+    ``config`` is what the run id digests: the dataset and its utterance table's fingerprint (labels included),
+    the feature tables with their input fingerprints, classes, sizes and the model and training configs.
+    """
+
+    data: GraphDataset
+    spec: DataSpec
+    train_config: TrainConfig
+    config: dict[str, Any]
+
+    def run_id(self, seed: int) -> str:
+        """``<model>-<dataset>-<digest>-s<seed>``: the same plan and seed always name the same run."""
+        return f"{self.config['model']}-{self.config['dataset']}-{digest({**self.config, 'seed': seed})}-s{seed}"
+
+
+def plan_runs(
     store: FeatureStore,
     dataset: str,
     model: str,
     modalities: Sequence[str],
     *,
     features: Mapping[str, str] | None = None,
-    seeds: Sequence[int] = (1,),
     settings: str | None = None,
     model_overrides: Mapping[str, Any] | None = None,
     train_overrides: Mapping[str, Any] | None = None,
-    progress: bool = True,
-) -> list[RunResult]:
-    """Train ``model`` on ``dataset`` once per seed; each run is selected on val and scored once on test.
+) -> RunPlan:
+    """Load ``dataset``'s features for ``modalities`` and resolve ``model``'s settings (validating every option).
 
     ``settings`` is a model name or a YAML path (default: ``configs/models/<model>.yaml``); the overrides
     replace single values of its ``model`` and ``train`` sections.
     """
-    if not seeds:
-        raise ValueError("give at least one seed")
     loaded = load_settings(settings or model)
     resolved = resolve_features(store, dataset, list(modalities), features)
     data = dialogue_graphs(store, dataset, resolved)
-    model_config = {**loaded.model, **(model_overrides or {})}
     train_config = TrainConfig.from_dict({**loaded.train, **(train_overrides or {})})
     spec = DataSpec(data.dims, len(data.classes), most_speakers(data))
+    model_config = {**loaded.model, **(model_overrides or {})}
     model_config = create_model(model, spec, **model_config).config_dict()  # validates, fills defaults
-    base = {
+    config = {
         "dataset": dataset,
+        "utterances": store.utterances_lineage(dataset).get("fingerprint"),
         "model": model,
         "features": resolved,
-        "fingerprints": {m: feature_fingerprint(store, dataset, m, e) for m, e in resolved.items()},
+        "fingerprints": {m: store.features_fingerprint(dataset, m, e) for m, e in resolved.items()},
         "classes": data.classes,
         "dims": data.dims,
         "num_speakers": spec.num_speakers,
@@ -94,17 +109,37 @@ def train_runs(
         "train_config": {k: v for k, v in asdict(train_config).items() if k not in ("device", "amp")},
         "settings": loaded.source,
     }
-    results = []
-    for seed in seeds:
-        config = {**base, "seed": seed}
-        run_id = f"{model}-{dataset}-{digest(config)}-s{seed}"
-        seed_everything(seed)  # before the weights are initialised
-        network = create_model(model, spec, **model_config)
-        network.set_feature_statistics(data.splits["train"])
-        result = fit(network, data.splits["train"], data.splits["val"], train_config, seed=seed, progress=progress,
-                     desc=f"{model} seed {seed}")  # fmt: skip
-        results.append(_write_run(store, run_id, {**config, "run_id": run_id}, network, data, result, train_config))
-    return results
+    return RunPlan(data, spec, train_config, config)
+
+
+def train_run(store: FeatureStore, plan: RunPlan, seed: int, *, progress: bool = True) -> RunResult:
+    """Train the plan's model with ``seed``, select its epoch on val, score test once, write the run."""
+    run_id = plan.run_id(seed)
+    model = plan.config["model"]
+    seed_everything(seed)  # before the weights are initialised
+    network = create_model(model, plan.spec, **plan.config["model_config"])
+    network.set_feature_statistics(plan.data.splits["train"])
+    result = fit(network, plan.data.splits["train"], plan.data.splits["val"], plan.train_config, seed=seed,
+                 progress=progress, desc=f"{model} seed {seed}")  # fmt: skip
+    config = {**plan.config, "seed": seed, "run_id": run_id}
+    return _write_run(store, run_id, config, network, plan.data, result, plan.train_config)
+
+
+def train_runs(
+    store: FeatureStore,
+    dataset: str,
+    model: str,
+    modalities: Sequence[str],
+    *,
+    seeds: Sequence[int] = (1,),
+    progress: bool = True,
+    **options: Any,
+) -> list[RunResult]:
+    """Train ``model`` on ``dataset`` once per seed; ``options`` are :func:`plan_runs`'s."""
+    if not seeds:
+        raise ValueError("give at least one seed")
+    plan = plan_runs(store, dataset, model, modalities, **options)
+    return [train_run(store, plan, seed, progress=progress) for seed in seeds]
 
 
 def evaluate_run(store: FeatureStore, run_id: str, *, device: str = "auto", batch_size: int = 32) -> RunResult:
@@ -199,14 +234,6 @@ def most_speakers(data: GraphDataset) -> int:
     """The most speakers any dialogue of the dataset has (at least 2)."""
     counts = [int(g.speaker.max()) + 1 for graphs in data.splits.values() for g in graphs if g.num_nodes]
     return max([2, *counts])
-
-
-def feature_fingerprint(store: FeatureStore, dataset: str, modality: str, extractor: str) -> str | None:
-    """The input fingerprint in a feature table's lineage (what the features were computed from)."""
-    for feature_set in store.feature_sets(dataset):
-        if feature_set.modality == modality and feature_set.extractor == extractor:
-            return feature_set.lineage.get("inputs_fingerprint")
-    return None
 
 
 def digest(config: Mapping[str, Any]) -> str:

@@ -11,6 +11,8 @@ Layout (see ``docs/feature-store.md``)::
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -214,6 +216,14 @@ class FeatureStore:
             dialogue_ids=table.column("dialogue_id").to_pylist(),
             vectors=values.reshape(len(table), dim),
         )
+
+    def features_fingerprint(self, dataset: str, modality: str, extractor: str) -> str | None:
+        """What a feature table was computed from: its parts' input fingerprints combined (None when absent)."""
+        parts = parquet_files(self.features_dir(dataset, modality, extractor))
+        if not parts:
+            return None
+        keys = [[p.name, read_lineage(p).get("inputs_fingerprint")] for p in parts]
+        return hashlib.blake2b(json.dumps(keys).encode(), digest_size=16).hexdigest()
 
     def feature_sets(self, dataset: str | None = None) -> list[FeatureSet]:
         """What feature tables the store holds (for one dataset, or all)."""

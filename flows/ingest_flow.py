@@ -1,0 +1,92 @@
+"""The ``ingest-corpus`` flow: a corpus (manifest, MELD or IEMOCAP layout) into the store's utterances table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.states import State
+
+from flows.artifacts import publish_errors, publish_paths
+from flows.cache_keys import ingest_key, result_storage
+from flows.outcomes import Outcome, collect
+from flows.parameters import Dataset, Layout, Options, Store
+from flows.task_runner import make_task_runner
+from storage import FeatureStore, ingest_corpus
+
+
+def retry_on_io_error(_: Any, __: Any, state: State[Any]) -> bool:
+    """Retry only transient I/O failures (a flaky network mount), never a missing file or a bad corpus."""
+    try:
+        state.result()
+    except (FileNotFoundError, NotADirectoryError, PermissionError, IsADirectoryError):
+        return False
+    except OSError:
+        return True
+    except Exception:  # anything else is not transient
+        return False
+    return False
+
+
+@task(
+    name="ingest",
+    task_run_name="ingest {dataset}",
+    cache_key_fn=ingest_key,
+    persist_result=True,
+    result_serializer="json",
+    retries=2,
+    retry_delay_seconds=10,
+    retry_condition_fn=retry_on_io_error,
+)
+def ingest_task(corpus: str, dataset: str, store: str, layout: str, options: dict[str, Any]) -> dict[str, Any]:
+    """Ingest ``corpus``; returns the utterances table's path and the counts."""
+    feature_store = FeatureStore(store)
+    report = ingest_corpus(corpus, dataset, feature_store, layout=layout, progress=False, **options)
+    get_run_logger().info(report.summary())
+    return {
+        "path": str(feature_store.utterances_dir(dataset) / "part-0.parquet"),
+        "rows_read": report.rows_read,
+        "rows_ingested": report.rows_ingested,
+        "unchanged": report.unchanged,
+        "problems": len(report.problems),
+    }
+
+
+def ingest_stage(
+    corpus: str, dataset: str, store: str, layout: str = "auto", options: dict[str, Any] | None = None,
+    refresh: bool = False,
+) -> Outcome:  # fmt: skip
+    """Submit the ingest task (from the cache when the corpus files did not change, unless ``refresh``)."""
+    utterances = FeatureStore(store).utterances_dir(dataset) / "part-0.parquet"
+    runnable = ingest_task.with_options(
+        result_storage=result_storage(store), refresh_cache=refresh or not utterances.is_file()
+    )
+    (outcome,) = collect([runnable.submit(corpus, dataset, store, layout, options or {})], [f"ingest {dataset}"])
+    get_run_logger().info(outcome.line())
+    return outcome
+
+
+@flow(name="ingest-corpus", task_runner=make_task_runner(), log_prints=True)
+def ingest_corpus_flow(
+    corpus: str,
+    dataset: Dataset,
+    store: Store = "store",
+    layout: Layout = "auto",
+    options: Options | None = None,
+    refresh: bool = False,
+) -> dict[str, Any]:
+    """Ingest CORPUS as DATASET into STORE: utterances, splits, labels, content hashes; problem rows to errors.
+
+    Args:
+        corpus: A manifest (.csv/.parquet, or a folder holding manifest.csv), or a folder in MELD's or
+            IEMOCAP's layout.
+        dataset: The dataset's name in the store.
+        store: The feature store folder.
+        layout: auto, manifest, meld or iemocap.
+        options: Reader options, e.g. {"val_fraction": 0.1, "seed": 0} for IEMOCAP.
+        refresh: Ingest even when the corpus files did not change.
+    """
+    outcome = ingest_stage(corpus, dataset, store, layout, options, refresh)
+    publish_paths("ingest", [outcome.result["path"]], f"{dataset}: utterances table")
+    publish_errors(store, dataset, "ingest")
+    return outcome.result

@@ -1,0 +1,176 @@
+"""The ``pipeline`` flow: ingest, extract, train, evaluate in one DAG, every stage content-cached.
+
+A re-run with nothing changed runs no task: every one is served from the cache, and the run says so
+(``N tasks: 0 ran, N cached``). Changing one extractor's options re-runs that extractor and the training and
+evaluation that read its features; changing a model option re-runs only that model's runs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, get_run_logger
+from prefect.artifacts import create_table_artifact
+
+from extractors.profiles import planned_extractors
+from extractors.run import DEFAULT_CHUNK_SIZE, ExtractReport
+from flows.artifacts import artifact_key, publish_errors, publish_run
+from flows.evaluate_flow import evaluate_stage
+from flows.extract_flow import extract_stage, publish_extraction
+from flows.ingest_flow import ingest_stage
+from flows.outcomes import Outcome, summary
+from flows.parameters import (
+    ChunkSize,
+    Dataset,
+    Device,
+    Epochs,
+    FeatureChoice,
+    Layout,
+    Modalities,
+    ModelNames,
+    Options,
+    Profile,
+    Seeds,
+    Store,
+)
+from flows.task_runner import make_task_runner
+from flows.train_flow import train_stage
+from storage import FeatureStore
+from storage.schema import MODALITIES
+
+DEFAULT_MODELS = ["dialoguegcn"]
+
+
+@dataclass
+class PipelineResult:
+    """What a pipeline run did: every task's outcome, the feature tables it used, each run's scores."""
+
+    dataset: str
+    store: str
+    outcomes: list[Outcome] = field(default_factory=list)
+    features: dict[str, str] = field(default_factory=dict)
+    runs: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-able: the flow's return value."""
+        return {
+            "dataset": self.dataset,
+            "store": self.store,
+            "summary": summary(self.outcomes),
+            "tasks": [{"task": o.task, "cached": o.cached} for o in self.outcomes],
+            "features": self.features,
+            "runs": self.runs,
+        }
+
+
+def dataset_name(corpus: str) -> str:
+    """The default dataset name: the corpus folder's name (a manifest file's folder), made store-safe."""
+    path = Path(corpus).resolve()
+    name = (path if path.is_dir() else path.parent).name.lower()
+    return re.sub(r"[^a-z0-9_.+-]", "-", name).strip("-.") or "corpus"
+
+
+def default_features(reports: list[ExtractReport], modalities: list[str]) -> dict[str, str]:
+    """Per modality, the last extractor the profile lists (the encoder built on top, e.g. the audio Bi-LSTM)."""
+    chosen = {r.modality: r.extractor_id for r in reports}
+    return {m: chosen[m] for m in modalities if m in chosen}
+
+
+def run_pipeline(
+    corpus: str,
+    dataset: str,
+    store: str,
+    *,
+    layout: str = "auto",
+    profile: str = "paper",
+    modalities: list[str],
+    extractor_overrides: dict[str, Any] | None = None,
+    features: dict[str, str] | None = None,
+    models: list[str],
+    seeds: list[int],
+    epochs: int | None = None,
+    model_overrides: dict[str, Any] | None = None,
+    train_overrides: dict[str, Any] | None = None,
+    device: str = "auto",
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    refresh: bool = False,
+) -> PipelineResult:
+    """Every stage in order inside the calling flow (``pipeline`` and ``retrain`` share it)."""
+    logger = get_run_logger()
+    result = PipelineResult(dataset, str(Path(store).resolve()))
+    overrides = {"device": device, **(extractor_overrides or {})}
+    extractors = planned_extractors(profile, modalities, overrides=overrides)  # errors before any work
+    result.outcomes.append(ingest_stage(corpus, dataset, store, layout, refresh=refresh))
+    reports, outcomes = extract_stage(store, dataset, extractors, chunk_size, refresh)
+    result.outcomes += outcomes
+    publish_extraction(store, dataset, reports)
+    result.features = {**default_features(reports, modalities), **(features or {})}
+    trained = train_stage(
+        store, dataset, models, modalities, seeds, features=result.features, epochs=epochs,
+        model_overrides=model_overrides, train_overrides=train_overrides, device=device, refresh=refresh,
+    )  # fmt: skip
+    evaluated = evaluate_stage(store, [o.result["run_id"] for o in trained], device, refresh)
+    result.outcomes += trained + evaluated
+    for outcome in evaluated:
+        publish_run(FeatureStore(store).run_dir(outcome.result["run_id"]), "pipeline")
+        result.runs.append(outcome.result)
+    create_table_artifact(
+        [{"task": o.task, "cached": o.cached} for o in result.outcomes],
+        key=artifact_key("pipeline-tasks", dataset),
+        description=f"{dataset}: {summary(result.outcomes)}",
+    )
+    publish_errors(store, dataset, "pipeline")
+    logger.info(f"pipeline on {dataset}: {summary(result.outcomes)}")
+    return result
+
+
+@flow(name="pipeline", task_runner=make_task_runner(), log_prints=True)
+def pipeline_flow(
+    corpus: str,
+    dataset: Dataset | None = None,
+    store: Store = "store",
+    layout: Layout = "auto",
+    profile: Profile = "paper",
+    modalities: Modalities | None = None,
+    extractor_overrides: Options | None = None,
+    features: FeatureChoice | None = None,
+    models: ModelNames | None = None,
+    seeds: Seeds | None = None,
+    epochs: Epochs | None = None,
+    model_overrides: Options | None = None,
+    train_overrides: Options | None = None,
+    device: Device = "auto",
+    chunk_size: ChunkSize = DEFAULT_CHUNK_SIZE,
+    refresh: bool = False,
+) -> dict[str, Any]:
+    """CORPUS to predictions: ingest, extract (per modality and chunk), train per model and seed, evaluate.
+
+    Args:
+        corpus: A manifest, or a folder in MELD's or IEMOCAP's layout.
+        dataset: The dataset's name in the store (default: the corpus folder's name).
+        store: The feature store folder.
+        layout: auto, manifest, meld or iemocap.
+        profile: Extractor profile: paper, offline, or a YAML path.
+        modalities: Modalities to extract and train on (default: all three).
+        extractor_overrides: Extractor options, e.g. {"finetune_epochs": 3} to fine-tune the text encoder.
+        features: Feature table per modality to train on (default: the profile's last extractor per modality).
+        models: Models to train (default: ["dialoguegcn"]).
+        seeds: One run per model and seed (default [1]).
+        epochs: Override the settings' epoch count.
+        model_overrides: Model options for every model.
+        train_overrides: Training options, e.g. {"lr": 0.0005}.
+        device: auto, cpu, cuda or cuda:N, for extraction and training.
+        chunk_size: Utterances per extraction task.
+        refresh: Run every task even when its result is cached.
+    """
+    result = run_pipeline(
+        corpus, dataset or dataset_name(corpus), store, layout=layout, profile=profile,
+        modalities=list(modalities or MODALITIES), extractor_overrides=extractor_overrides,
+        features={str(m): e for m, e in (features or {}).items()}, models=list(models or DEFAULT_MODELS),
+        seeds=list(seeds or [1]), epochs=epochs, model_overrides=model_overrides, train_overrides=train_overrides,
+        device=device, chunk_size=chunk_size, refresh=refresh,
+    )  # fmt: skip
+    return result.as_dict()

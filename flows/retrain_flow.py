@@ -1,0 +1,95 @@
+"""The ``retrain`` flow (deployed as ``retrain/weekly``): the pipeline again, keeping the better model.
+
+It re-extracts what changed, retrains and evaluates, and keeps the new model only when its validation
+weighted F1 is not worse than the current one's.
+
+Both records, and the decision, are published as a table artifact; ``<store>/current/dataset=<d>/<model>.json``
+names the runs in use (:mod:`models.promotion`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from prefect import flow, get_run_logger
+from prefect.artifacts import create_table_artifact
+
+from extractors.run import DEFAULT_CHUNK_SIZE
+from flows.artifacts import artifact_key
+from flows.parameters import (
+    ChunkSize,
+    Dataset,
+    Device,
+    Epochs,
+    FeatureChoice,
+    Layout,
+    Modalities,
+    ModelName,
+    Options,
+    Profile,
+    Seeds,
+    Store,
+)
+from flows.pipeline_flow import run_pipeline
+from flows.task_runner import make_task_runner
+from models.promotion import ModelRecord, keeps_candidate, promote, read_current
+from storage import FeatureStore
+from storage.schema import MODALITIES
+
+
+@flow(name="retrain", task_runner=make_task_runner(), log_prints=True)
+def retrain_flow(
+    corpus: str,
+    dataset: Dataset,
+    model: ModelName = "dialoguegcn",
+    store: Store = "store",
+    layout: Layout = "auto",
+    profile: Profile = "paper",
+    modalities: Modalities | None = None,
+    extractor_overrides: Options | None = None,
+    features: FeatureChoice | None = None,
+    seeds: Seeds | None = None,
+    epochs: Epochs | None = None,
+    train_overrides: Options | None = None,
+    device: Device = "auto",
+    chunk_size: ChunkSize = DEFAULT_CHUNK_SIZE,
+) -> dict[str, Any]:
+    """Run the pipeline for MODEL on CORPUS; promote the new runs if their validation weighted F1 is not worse.
+
+    Args:
+        corpus: The corpus, as it is now (new or edited recordings are picked up by content).
+        dataset: The dataset's name in the store.
+        model: The model to retrain.
+        store: The feature store folder.
+        layout: auto, manifest, meld or iemocap.
+        profile: Extractor profile: paper, offline, or a YAML path.
+        modalities: Modalities (default: all three).
+        extractor_overrides: Extractor options.
+        features: Feature table per modality (default: the profile's last extractor per modality).
+        seeds: Seeds of the candidate (default [1]); the decision uses their mean validation weighted F1.
+        epochs: Override the settings' epoch count.
+        train_overrides: Training options.
+        device: auto, cpu, cuda or cuda:N.
+        chunk_size: Utterances per extraction task.
+    """
+    result = run_pipeline(
+        corpus, dataset, store, layout=layout, profile=profile, modalities=list(modalities or MODALITIES),
+        extractor_overrides=extractor_overrides, features={str(m): e for m, e in (features or {}).items()},
+        models=[model], seeds=list(seeds or [1]), epochs=epochs, train_overrides=train_overrides, device=device,
+        chunk_size=chunk_size,
+    )  # fmt: skip
+    feature_store = FeatureStore(store)
+    candidate = ModelRecord.from_runs(dataset, model, result.runs)
+    current = read_current(feature_store, dataset, model)
+    kept = keeps_candidate(current, candidate)
+    if kept:
+        promote(feature_store, candidate, current)
+    rows = [
+        {"model": name, "runs": ", ".join(r.run_ids), "val weighted F1": round(100 * r.val_weighted_f1, 2),
+         "test weighted F1": None if r.test_weighted_f1 is None else round(100 * r.test_weighted_f1, 2)}
+        for name, r in (("current", current), ("candidate", candidate)) if r is not None
+    ]  # fmt: skip
+    decision = "candidate promoted" if kept else "current kept (candidate's validation weighted F1 is lower)"
+    create_table_artifact(rows, key=artifact_key("retrain", dataset, model), description=f"{dataset}: {decision}")
+    get_run_logger().info(f"retrain {model} on {dataset}: {decision}")
+    return {"decision": "promoted" if kept else "kept", "current": rows[0], "candidate": rows[-1], **result.as_dict()}

@@ -1,0 +1,127 @@
+"""The ``train-model`` flow: one task per model and seed; each run selected on validation, test scored once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.context import get_run_context
+
+from extractors.base import resolve_device
+from flows.artifacts import publish_paths, publish_run
+from flows.cache_keys import result_storage, train_key
+from flows.outcomes import Outcome, collect, summary
+from flows.parameters import Dataset, Device, Epochs, FeatureChoice, Modalities, ModelNames, Options, Seeds, Store
+from flows.task_runner import make_task_runner, runs_in_processes
+from models.runs import RunPlan, plan_runs, train_run
+from storage import FeatureStore
+
+
+def run_is_complete(store: FeatureStore, run_id: str) -> bool:
+    """Whether the run's checkpoint, metrics and predictions are all in the store."""
+    run_dir = store.run_dir(run_id)
+    return all(p.is_file() for p in (run_dir / "checkpoint.pt", run_dir / "metrics.json")) and any(
+        store.predictions_dir(run_id).glob("*.parquet")
+    )
+
+
+@task(name="train", task_run_name="train {run_id}", cache_key_fn=train_key, persist_result=True,
+      result_serializer="json")  # fmt: skip
+def train_task(store: str, run_id: str, plan_options: dict[str, Any], seed: int) -> dict[str, Any]:
+    """Train one run; returns its folder, predictions path and validation/test weighted F1."""
+    feature_store = FeatureStore(store)
+    plan = plan_runs(feature_store, **plan_options)
+    if plan.run_id(seed) != run_id:
+        raise RuntimeError(f"the store changed while the flow ran: expected run {run_id}, got {plan.run_id(seed)}")
+    result = train_run(feature_store, plan, seed, progress=False)
+    get_run_logger().info(result.summary())
+    return {
+        "run_id": run_id,
+        "run_dir": str(result.run_dir),
+        "predictions": str(feature_store.predictions_dir(run_id) / "part-0.parquet"),
+        "val_weighted_f1": result.val.weighted_f1,
+        "test_weighted_f1": result.test.weighted_f1 if result.test else None,
+    }
+
+
+def train_stage(
+    store: str,
+    dataset: str,
+    models: list[str],
+    modalities: list[str],
+    seeds: list[int],
+    *,
+    features: dict[str, str] | None = None,
+    epochs: int | None = None,
+    model_overrides: dict[str, Any] | None = None,
+    train_overrides: dict[str, Any] | None = None,
+    device: str = "auto",
+    refresh: bool = False,
+) -> list[Outcome]:
+    """Plan every model's runs, then train each (model, seed) as a task; cached runs are not trained again."""
+    feature_store = FeatureStore(store)
+    parallel = runs_in_processes(get_run_context().task_runner)  # type: ignore[union-attr]
+    overrides = {**(train_overrides or {}), "device": device, **({"epochs": epochs} if epochs else {})}
+    tags = {"gpu"} if resolve_device(device).startswith("cuda") else set()
+    futures, names = [], []
+    outcomes: list[Outcome] = []
+    for model in models:
+        options: dict[str, Any] = {"dataset": dataset, "model": model, "modalities": modalities, "features": features,
+                   "model_overrides": model_overrides, "train_overrides": overrides}  # fmt: skip
+        plan: RunPlan = plan_runs(feature_store, **options)
+        for seed in seeds:
+            run_id = plan.run_id(seed)
+            runnable = train_task.with_options(
+                result_storage=result_storage(store),
+                refresh_cache=refresh or not run_is_complete(feature_store, run_id),
+                tags=tags,
+            )
+            futures.append(runnable.submit(store, run_id, options, seed))
+            names.append(f"train {run_id}")
+            if not parallel:  # seeding is process-wide: threads train one run at a time
+                outcomes += collect(futures, names)
+                futures, names = [], []
+    outcomes += collect(futures, names)
+    get_run_logger().info(f"training: {summary(outcomes)}")
+    return outcomes
+
+
+@flow(name="train-model", task_runner=make_task_runner(), log_prints=True)
+def train_model_flow(
+    dataset: Dataset,
+    models: ModelNames,
+    store: Store = "store",
+    modalities: Modalities | None = None,
+    features: FeatureChoice | None = None,
+    seeds: Seeds | None = None,
+    epochs: Epochs | None = None,
+    model_overrides: Options | None = None,
+    train_overrides: Options | None = None,
+    device: Device = "auto",
+    refresh: bool = False,
+) -> list[dict[str, Any]]:
+    """Train MODELS on DATASET's features, one run per seed; each run's epoch is selected on validation.
+
+    Args:
+        dataset: A dataset with extracted features.
+        models: Model names, e.g. ["dialoguegcn", "mmgcn"].
+        store: The feature store folder.
+        modalities: Modalities to use (default: text, audio and visual).
+        features: Feature table per modality when the store holds several, e.g. {"audio": "opensmile-b414c67b"}.
+        seeds: One run per seed (default [1]).
+        epochs: Override the settings' epoch count.
+        model_overrides: Model options, e.g. {"hidden": 128}.
+        train_overrides: Training options, e.g. {"lr": 0.0005, "patience": 5}.
+        device: auto, cpu, cuda or cuda:N.
+        refresh: Train again even when an identical run is stored.
+    """
+    outcomes = train_stage(
+        store, dataset, models, list(modalities or ["text", "audio", "visual"]), list(seeds or [1]),
+        features={str(m): e for m, e in (features or {}).items()}, epochs=epochs, model_overrides=model_overrides,
+        train_overrides=train_overrides,
+        device=device, refresh=refresh,
+    )  # fmt: skip
+    for outcome in outcomes:
+        publish_run(FeatureStore(store).run_dir(outcome.result["run_id"]), "train")
+    publish_paths(f"train-{dataset}", [o.result["run_dir"] for o in outcomes], f"{dataset}: runs")
+    return [o.result for o in outcomes]
