@@ -13,6 +13,7 @@ import click
 
 from flows.cli_options import echo_options, parse_settings, store_option, user_errors
 from flows.model_commands import evaluate, list_models, train
+from flows.pipeline_command import demo, pipeline
 from storage import FeatureStore, ingest_corpus, store_summary
 from storage.corpora import LAYOUTS
 from storage.query import VIEWS, connect
@@ -27,10 +28,15 @@ def cli() -> None:
     \b
     Typical session:
       emoflow demo-corpus demo/corpus                      # a small corpus of real mp4 clips
-      emoflow ingest demo/corpus --dataset demo            # -> store/utterances/dataset=demo/
-      emoflow extract --dataset demo --profile offline     # -> store/features/dataset=demo/...
+      emoflow pipeline --corpus demo/corpus --profile offline   # ingest, extract, train, evaluate (cached)
       emoflow store ls                                     # what the store holds
       emoflow query "SELECT label, count(*) FROM utterances GROUP BY label"
+
+    \b
+    Or stage by stage:
+      emoflow ingest demo/corpus --dataset demo            # -> store/utterances/dataset=demo/
+      emoflow extract --dataset demo --profile offline     # -> store/features/dataset=demo/...
+      emoflow train --dataset demo --model dialoguegcn --features audio=<id>   # -> store/runs/...
 
     The store is a folder of Parquet files (docs/feature-store.md); any Parquet reader works on it.
     """
@@ -249,42 +255,6 @@ def demo_corpus(out: Path, quiet: bool) -> None:
     click.echo(f"{made.manifest}: {made.clips} clips ({made.rendered} rendered, {made.clips - made.rendered} kept)")
 
 
-@cli.command()
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("demo"), show_default=True)
-@click.option("--no-extract", is_flag=True, help="Stop after ingestion (no feature extraction).")
-@click.option("--quiet", is_flag=True, help="No progress bars.")
-@user_errors
-def demo(out: Path, no_extract: bool, quiet: bool) -> None:
-    """Make the demo corpus, ingest it, extract its features, and show example queries (what `make demo` runs).
-
-    The corpus goes to OUT/corpus and the store to OUT/store; text, audio and visual features come from the
-    offline profile. A second run reuses everything that did not change.
-    """
-    from extractors.demo_corpus import make_demo_corpus
-
-    made = make_demo_corpus(out / "corpus", progress=not quiet)
-    click.echo(f"corpus: {made.manifest} ({made.clips} clips, {made.rendered} rendered now)")
-    store_path = out / "store"
-    report = ingest_corpus(made.manifest, "demo", FeatureStore(store_path), progress=not quiet)
-    click.echo(report.summary())
-    examples = [
-        "SELECT split, count(DISTINCT dialogue_id) AS dialogues, count(*) AS utterances FROM utterances "
-        "GROUP BY split ORDER BY split",
-        "SELECT speaker, label, text FROM utterances WHERE dialogue_id = 'd06' ORDER BY turn",
-    ]
-    if not no_extract:
-        _extract(FeatureStore(store_path), "demo", MODALITIES, "offline", None, {}, refresh=False, quiet=quiet)
-        examples.append(
-            "SELECT modality, extractor, len(any_value(vector)) AS dim, count(*) AS utterances FROM features "
-            "GROUP BY ALL ORDER BY ALL"
-        )
-    con = connect(store_path)
-    for sql in examples:
-        click.echo(f'\n$ emoflow query --store {store_path} "{sql}"')
-        click.echo(con.sql(sql))
-    click.echo(f"The store is at {store_path.resolve()}. More in docs/feature-store.md.")
-
-
 def _echo_csv(relation: Any) -> None:
     """Print a relation as CSV (DuckDB writes it to a temporary file: /dev/stdout would truncate a redirect)."""
     import shutil
@@ -299,6 +269,8 @@ def _echo_csv(relation: Any) -> None:
         sys.stdout.flush()
 
 
+cli.add_command(pipeline)
+cli.add_command(demo)
 cli.add_command(train)
 cli.add_command(evaluate)
 cli.add_command(list_models)

@@ -30,12 +30,15 @@ def user_errors(command: F) -> F:
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from prefect.exceptions import ParameterTypeError
+
         from extractors.base import WeightsError
         from extractors.media import MediaError
 
+        fixable = (FileNotFoundError, ValueError, KeyError, IngestError, MediaError, WeightsError, ParameterTypeError)
         try:
             return command(*args, **kwargs)
-        except (FileNotFoundError, ValueError, KeyError, IngestError, MediaError, WeightsError) as error:
+        except fixable as error:
             message = error.args[0] if isinstance(error, KeyError) and error.args else str(error)
             raise click.ClickException(str(message)) from None
 
@@ -60,3 +63,25 @@ def echo_options(title: str, cls: type) -> None:
     click.echo(f"{title}: {(cls.__doc__ or '').strip().splitlines()[0]}")
     for f in dataclasses.fields(cls.Config):  # type: ignore[attr-defined]
         click.echo(f"    {f.name} = {f.default!r}")
+
+
+def csv_list(value: str, what: str, *, integers: bool = False) -> list[str]:
+    """The items of a comma-separated option value (at least one; all integers when ``integers``)."""
+    items = [v.strip() for v in value.split(",") if v.strip()]
+    if not items:
+        raise click.BadParameter(f"give at least one {what}")
+    if integers and not all(i.lstrip("-").isdigit() for i in items):
+        raise click.BadParameter(f"{value!r} is not a comma-separated list of integers", param_hint=f"--{what}s")
+    return items
+
+
+def feature_choice(pairs: tuple[str, ...]) -> dict[str, str]:
+    """``MODALITY=EXTRACTOR_ID`` pairs (comma-separated or repeated) as a dict."""
+    given = {}
+    for pair in pairs:
+        for item in csv_list(pair, "MODALITY=EXTRACTOR"):
+            modality, sep, extractor = item.partition("=")
+            if not sep or not extractor:
+                raise click.BadParameter(f"{item!r} is not MODALITY=EXTRACTOR_ID", param_hint="--features")
+            given[modality.strip()] = extractor.strip()
+    return given

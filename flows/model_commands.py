@@ -6,27 +6,9 @@ from pathlib import Path
 
 import click
 
-from flows.cli_options import echo_options, parse_settings, store_option, user_errors
+from flows.cli_options import csv_list, echo_options, feature_choice, parse_settings, store_option, user_errors
 from storage import FeatureStore
 from storage.schema import MODALITIES
-
-
-def _csv_list(value: str, what: str) -> list[str]:
-    items = [v.strip() for v in value.split(",") if v.strip()]
-    if not items:
-        raise click.BadParameter(f"give at least one {what}")
-    return items
-
-
-def _features(pairs: tuple[str, ...]) -> dict[str, str]:
-    given = {}
-    for pair in pairs:
-        for item in _csv_list(pair, "MODALITY=EXTRACTOR"):
-            modality, sep, extractor = item.partition("=")
-            if not sep or not extractor:
-                raise click.BadParameter(f"{item!r} is not MODALITY=EXTRACTOR_ID", param_hint="--features")
-            given[modality.strip()] = extractor.strip()
-    return given
 
 
 @click.command()
@@ -86,19 +68,16 @@ def train(
     """
     from models.runs import seed_summary, train_runs
 
-    chosen = _csv_list(modalities, "modality")
+    chosen = csv_list(modalities, "modality")
     unknown = sorted(set(chosen) - set(MODALITIES))
     if unknown:
         raise click.BadParameter(f"unknown modalities {unknown}; valid: {', '.join(MODALITIES)}")
-    try:
-        seed_list = [int(s) for s in _csv_list(seeds, "seed")]
-    except ValueError:
-        raise click.BadParameter(f"{seeds!r} is not a comma-separated list of integers", param_hint="--seeds") from None
+    seed_list = [int(s) for s in csv_list(seeds, "seed", integers=True)]
     train_overrides = {**parse_settings(train_settings), "device": device}
     if epochs is not None:
         train_overrides["epochs"] = epochs
     results = train_runs(
-        FeatureStore(store), dataset, model, chosen, features=_features(feature_pairs), seeds=seed_list,
+        FeatureStore(store), dataset, model, chosen, features=feature_choice(feature_pairs), seeds=seed_list,
         settings=settings, model_overrides=parse_settings(model_settings), train_overrides=train_overrides,
         progress=not quiet,
     )  # fmt: skip
