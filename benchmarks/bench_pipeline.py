@@ -35,7 +35,7 @@ ENCODERS = {
 }
 
 
-def cold_versus_warm(pipeline_flow) -> None:
+def cold_versus_warm(pipeline) -> None:
     from extractors.demo_corpus import make_demo_corpus
 
     with tempfile.TemporaryDirectory() as folder:
@@ -43,7 +43,7 @@ def cold_versus_warm(pipeline_flow) -> None:
         times, summaries = [], []
         for _ in range(2):
             started = time.perf_counter()
-            result = pipeline_flow(corpus=str(corpus), dataset="demo", store=f"{folder}/store", profile="offline",
+            result = pipeline(corpus=str(corpus), dataset="demo", store=f"{folder}/store", profile="offline",
                                    epochs=10)  # fmt: skip
             times.append(time.perf_counter() - started)
             summaries.append(result["summary"])
@@ -53,14 +53,14 @@ def cold_versus_warm(pipeline_flow) -> None:
     print(f"cold / warm: {times[0] / times[1]:.1f}x")
 
 
-def meld_table(pipeline_flow, store: str, epochs: int | None) -> None:
+def meld_table(pipeline, store: str, epochs: int | None) -> None:
     if not (MELD / "train_sent_emo.csv").is_file():
         print(f"MELD table skipped: {MELD} holds no MELD transcripts")
         return
     rows = []
     for encoder, overrides in ENCODERS.items():
         started = time.perf_counter()
-        result = pipeline_flow(
+        result = pipeline(
             corpus=str(MELD), dataset="meld", store=store, layout="meld", profile="offline", modalities=["text"],
             extractor_overrides=overrides, models=MODELS, seeds=[1, 2, 3], epochs=epochs,
         )  # fmt: skip
@@ -97,16 +97,16 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))
     from prefect.testing.utilities import prefect_test_harness
 
-    from flows.pipeline_flow import pipeline_flow
+    from flows.pipeline_flow import pipeline
 
     with prefect_test_harness(server_startup_timeout=120):
         if not args.skip_demo:
             if shutil.which("ffmpeg") and shutil.which("espeak-ng"):
-                cold_versus_warm(pipeline_flow)
+                cold_versus_warm(pipeline)
             else:
                 print("demo cold/warm skipped: ffmpeg or espeak-ng missing (make setup installs them)")
         if not args.skip_meld:
-            meld_table(pipeline_flow, args.store, args.meld_epochs)
+            meld_table(pipeline, args.store, args.meld_epochs)
 
 
 if __name__ == "__main__":

@@ -50,7 +50,7 @@ def evaluate_stage(store: str, run_ids: list[str], device: str = "auto", refresh
 
 
 @flow(name="evaluate-model", task_runner=make_task_runner(), log_prints=True)
-def evaluate_model_flow(
+def evaluate_model(
     run_ids: Annotated[list[str], Field(min_length=1, description="Run ids (folders of <store>/runs).")],
     store: Store = "store",
     device: Device = "auto",

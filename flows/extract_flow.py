@@ -128,7 +128,7 @@ def publish_extraction(store: str, dataset: str, reports: list[ExtractReport]) -
 
 
 @flow(name="extract-features", task_runner=make_task_runner(), log_prints=True)
-def extract_features_flow(
+def extract_features(
     dataset: Dataset,
     corpus: str | None = None,
     store: Store = "store",

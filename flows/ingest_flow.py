@@ -12,7 +12,8 @@ from flows.cache_keys import ingest_key, result_storage
 from flows.outcomes import Outcome, collect
 from flows.parameters import Dataset, Layout, Options, Store
 from flows.task_runner import make_task_runner
-from storage import FeatureStore, ingest_corpus
+from storage import FeatureStore
+from storage.ingest import ingest_corpus as ingest_into_store
 
 
 def retry_on_io_error(_: Any, __: Any, state: State[Any]) -> bool:
@@ -41,7 +42,7 @@ def retry_on_io_error(_: Any, __: Any, state: State[Any]) -> bool:
 def ingest_task(corpus: str, dataset: str, store: str, layout: str, options: dict[str, Any]) -> dict[str, Any]:
     """Ingest ``corpus``; returns the utterances table's path and the counts."""
     feature_store = FeatureStore(store)
-    report = ingest_corpus(corpus, dataset, feature_store, layout=layout, progress=False, **options)
+    report = ingest_into_store(corpus, dataset, feature_store, layout=layout, progress=False, **options)
     get_run_logger().info(report.summary())
     return {
         "path": str(feature_store.utterances_dir(dataset) / "part-0.parquet"),
@@ -67,7 +68,7 @@ def ingest_stage(
 
 
 @flow(name="ingest-corpus", task_runner=make_task_runner(), log_prints=True)
-def ingest_corpus_flow(
+def ingest_corpus(
     corpus: str,
     dataset: Dataset,
     store: Store = "store",

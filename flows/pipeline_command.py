@@ -27,7 +27,7 @@ EXAMPLE_QUERIES = (
 
 def run_pipeline_command(task_runner: str | None, **parameters: Any) -> dict[str, Any]:
     """Run the ``pipeline`` flow (on ``task_runner`` when given) and print what it did."""
-    from flows.pipeline_flow import pipeline_flow
+    from flows.pipeline_flow import pipeline as pipeline_flow
     from flows.task_runner import make_task_runner
 
     runnable = pipeline_flow.with_options(task_runner=make_task_runner(task_runner)) if task_runner else pipeline_flow

@@ -128,7 +128,7 @@ def run_pipeline(
 
 
 @flow(name="pipeline", task_runner=make_task_runner(), log_prints=True)
-def pipeline_flow(
+def pipeline(
     corpus: str,
     dataset: Dataset | None = None,
     store: Store = "store",

@@ -38,7 +38,7 @@ from storage.schema import MODALITIES
 
 
 @flow(name="retrain", task_runner=make_task_runner(), log_prints=True)
-def retrain_flow(
+def retrain(
     corpus: str,
     dataset: Dataset,
     model: ModelName = "dialoguegcn",

@@ -87,7 +87,7 @@ def train_stage(
 
 
 @flow(name="train-model", task_runner=make_task_runner(), log_prints=True)
-def train_model_flow(
+def train_model(
     dataset: Dataset,
     models: ModelNames,
     store: Store = "store",

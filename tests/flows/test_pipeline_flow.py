@@ -10,8 +10,8 @@ from prefect import get_client
 from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey, FlowRunFilter, FlowRunFilterId
 
 from flows.artifacts import artifact_key
-from flows.pipeline_flow import pipeline_flow
-from flows.retrain_flow import retrain_flow
+from flows.pipeline_flow import pipeline
+from flows.retrain_flow import retrain
 from models.promotion import current_path
 from storage import FeatureStore
 
@@ -32,7 +32,7 @@ def first_and_second(prefect_server, demo_dir, tmp_path_factory):
     store = tmp_path_factory.mktemp("pipeline") / "store"
     runs = []
     for _ in range(2):
-        state = pipeline_flow(corpus=str(demo_dir), store=str(store), **PARAMETERS, return_state=True)
+        state = pipeline(corpus=str(demo_dir), store=str(store), **PARAMETERS, return_state=True)
         runs.append((state.result(), task_states(state.state_details.flow_run_id)))
     return store, runs
 
@@ -84,7 +84,7 @@ def test_every_run_publishes_metrics_confusion_paths_and_errors(first_and_second
 
 def test_a_changed_extractor_option_reruns_that_extractor_and_what_reads_it(first_and_second, demo_dir):
     store, [(first, _), _] = first_and_second
-    result = pipeline_flow(corpus=str(demo_dir), store=str(store), **PARAMETERS, extractor_overrides={"max_length": 16})
+    result = pipeline(corpus=str(demo_dir), store=str(store), **PARAMETERS, extractor_overrides={"max_length": 16})
     ran = sorted(t["task"].split()[0] for t in result["tasks"] if not t["cached"])
     cached = sorted(t["task"].split()[1].split("-")[0] for t in result["tasks"] if t["cached"])
     assert ran == ["evaluate", "extract", "train"] and cached == ["audio_bilstm", "demo", "opensmile"]
@@ -96,7 +96,7 @@ def test_a_deleted_part_is_extracted_again(first_and_second, demo_dir):
     store, [(first, _), _] = first_and_second
     text = FeatureStore(store).features_dir("demo", "text", first["features"]["text"])
     (text / "part-00000.parquet").unlink()
-    result = pipeline_flow(corpus=str(demo_dir), store=str(store), **PARAMETERS)
+    result = pipeline(corpus=str(demo_dir), store=str(store), **PARAMETERS)
     ran = [t["task"] for t in result["tasks"] if not t["cached"]]
     assert ran == [f"extract {first['features']['text']} part-00000"]
     assert (text / "part-00000.parquet").is_file() and result["runs"] == first["runs"]
@@ -105,10 +105,10 @@ def test_a_deleted_part_is_extracted_again(first_and_second, demo_dir):
 def test_retrain_promotes_a_model_that_is_not_worse(first_and_second, demo_dir):
     store, [(first, _), _] = first_and_second
     options = {k: v for k, v in PARAMETERS.items() if k != "epochs"}
-    promoted = retrain_flow(corpus=str(demo_dir), store=str(store), model="dialoguegcn", epochs=2, **options)
+    promoted = retrain(corpus=str(demo_dir), store=str(store), model="dialoguegcn", epochs=2, **options)
     assert promoted["decision"] == "promoted" and promoted["summary"].endswith("0 ran, 6 cached")
     record = json.loads(current_path(FeatureStore(store), "demo", "dialoguegcn").read_text())
     assert record["run_ids"] == [first["runs"][0]["run_id"]] and record["previous"] is None
-    again = retrain_flow(corpus=str(demo_dir), store=str(store), model="dialoguegcn", epochs=2, **options)
+    again = retrain(corpus=str(demo_dir), store=str(store), model="dialoguegcn", epochs=2, **options)
     assert again["decision"] == "promoted"  # equal validation weighted F1 is not worse
     assert again["current"]["val weighted F1"] == again["candidate"]["val weighted F1"]

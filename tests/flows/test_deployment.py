@@ -1,0 +1,111 @@
+"""The deployments for real: a Prefect server, `prefect deploy`, a process worker, `prefect deployment run`.
+
+Everything runs in subprocesses under a temporary PREFECT_HOME on a free loopback port; every process started
+here is stopped at the end, with its children.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import duckdb
+import pytest
+
+pytestmark = pytest.mark.media
+
+ROOT = Path(__file__).resolve().parents[2]
+PREFECT = [sys.executable, "-m", "prefect"]
+DEPLOYMENTS = ("ingest-corpus/local", "extract-features/local", "train-model/local", "evaluate-model/local",
+               "pipeline/local", "retrain/weekly")  # fmt: skip
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_healthy(url: str, server: subprocess.Popen, log: Path, timeout: float = 180) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"prefect server exited with {server.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(1)
+    pytest.fail(f"prefect server not healthy after {timeout} s:\n{log.read_text()[-3000:]}")
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop a process started in its own session, and everything it started."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def prefect(env: dict[str, str], *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    done = subprocess.run([*PREFECT, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+    assert done.returncode == 0, f"prefect {' '.join(args)} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    return done
+
+
+@pytest.fixture
+def server(tmp_path):
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env.update(PREFECT_HOME=str(tmp_path / "prefect-home"), PREFECT_API_URL=f"http://127.0.0.1:{port}/api",
+               PREFECT_SERVER_ANALYTICS_ENABLED="false", HF_HUB_OFFLINE="1")  # fmt: skip
+    log = tmp_path / "server.log"
+    with open(log, "w") as out:
+        process = subprocess.Popen([*PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(port)], env=env,
+                                   stdout=out, stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
+    try:
+        wait_until_healthy(env["PREFECT_API_URL"], process, log)
+        yield env
+    finally:
+        stop(process)
+
+
+def test_deploy_all_then_run_extract_features_on_a_worker(server, demo_dir, tmp_path):
+    env = server
+    store = tmp_path / "store"
+    prefect(env, "work-pool", "create", "local", "--type", "process")
+    deployed = prefect(env, "--no-prompt", "deploy", "--all")
+    for name in DEPLOYMENTS:
+        assert name in deployed.stdout, deployed.stdout
+    weekly = prefect(env, "deployment", "inspect", "retrain/weekly")
+    assert "0 3 * * 1" in weekly.stdout and "'profile': 'offline'" in weekly.stdout
+    with open(tmp_path / "worker.log", "w") as out:
+        worker = subprocess.Popen([*PREFECT, "worker", "start", "--pool", "local"], cwd=ROOT, env=env, stdout=out,
+                                  stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
+    try:
+        run = prefect(
+            env, "deployment", "run", "extract-features/local", "--param", f"corpus={demo_dir}", "--param",
+            "dataset=demo", "--param", f"store={store}", "--param", "profile=offline", "--param",
+            'modalities=["text"]', "--watch", "--watch-timeout", "600", timeout=700,
+        )  # fmt: skip
+    finally:
+        stop(worker)
+    assert "Completed" in run.stdout, run.stdout + (tmp_path / "worker.log").read_text()[-3000:]
+    parts = sorted(store.glob("features/dataset=demo/modality=text/extractor=*/*.parquet"))
+    assert [p.name for p in parts] == ["part-00000.parquet"]
+    con = duckdb.connect()
+    rows = con.sql(f"SELECT count(*), any_value(len(vector)) FROM read_parquet('{store}/features/**/*.parquet', "
+                   "hive_partitioning = true) WHERE dataset = 'demo' AND modality = 'text'").fetchall()  # fmt: skip
+    assert rows == [(92, 384)]
+    utterances = con.sql(f"SELECT count(*) FROM '{store}/utterances/dataset=demo/*.parquet'").fetchall()
+    assert utterances == [(92,)]
