@@ -10,6 +10,7 @@ SYSTEM_PACKAGES := ffmpeg espeak-ng
 DEMO_DIR ?= demo
 
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 120
+export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export HF_HUB_OFFLINE ?= 1
 
 .PHONY: help setup system-packages demo test bench lint clean
@@ -41,7 +42,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev]'
 	@touch $(STAMP)
 
-demo: setup  ## make a small corpus with real media, ingest it, query it
+demo: setup  ## the pipeline flow on a small corpus of real media: ingest, extract, train, evaluate, query
 	$(BIN)/emoflow demo --out $(DEMO_DIR)
 
 test: setup  ## run the test suite
