@@ -116,9 +116,10 @@ def pipeline(
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("demo"), show_default=True)
 @click.option("--model", default="dialoguegcn", show_default=True, help="The graph model to train.")
 @click.option("--epochs", type=int, default=10, show_default=True, help="Training epochs.")
+@click.option("--modalities", default="text,audio,visual", show_default=True, help="Comma-separated modalities.")
 @click.option("--quiet", is_flag=True, help="No progress bar while the corpus is made.")
 @user_errors
-def demo(out: Path, model: str, epochs: int, quiet: bool) -> None:
+def demo(out: Path, model: str, epochs: int, modalities: str, quiet: bool) -> None:
     """Make the demo corpus and run the pipeline on it (what `make demo` runs).
 
     The corpus (12 dialogues, 92 clips) goes to OUT/corpus, the store to OUT/store. The pipeline ingests it,
@@ -132,7 +133,7 @@ def demo(out: Path, model: str, epochs: int, quiet: bool) -> None:
     store = out / "store"
     run_pipeline_command(
         None, corpus=str(made.manifest), dataset="demo", store=str(store), profile="offline", models=[model],
-        epochs=epochs,
+        modalities=csv_list(modalities, "modality"), epochs=epochs,
     )  # fmt: skip
     echo_examples(store)
     click.echo(f"\nThe store is at {store.resolve()}. More in docs/feature-store.md and docs/orchestration.md.")

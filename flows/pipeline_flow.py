@@ -8,6 +8,7 @@ evaluation that read its features; changing a model option re-runs only that mod
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -81,16 +82,16 @@ def default_features(reports: list[ExtractReport], modalities: list[str]) -> dic
 
 def run_pipeline(
     corpus: str,
-    dataset: str,
+    dataset: str | None,
     store: str,
     *,
     layout: str = "auto",
-    profile: str = "paper",
-    modalities: list[str],
+    profile: str = "offline",
+    modalities: Sequence[str] | None = None,
     extractor_overrides: dict[str, Any] | None = None,
-    features: dict[str, str] | None = None,
-    models: list[str],
-    seeds: list[int],
+    features: Mapping[Any, str] | None = None,
+    models: Sequence[str] | None = None,
+    seeds: Sequence[int] | None = None,
     epochs: int | None = None,
     model_overrides: dict[str, Any] | None = None,
     train_overrides: dict[str, Any] | None = None,
@@ -98,8 +99,14 @@ def run_pipeline(
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     refresh: bool = False,
 ) -> PipelineResult:
-    """Every stage in order inside the calling flow (``pipeline`` and ``retrain`` share it)."""
+    """Every stage in order inside the calling flow (``pipeline`` and ``retrain`` share it).
+
+    Left out, the dataset is named after the corpus folder, and the modalities are all three, the models
+    ``dialoguegcn``, the seeds ``[1]``.
+    """
     logger = get_run_logger()
+    dataset = dataset or dataset_name(corpus)
+    modalities, models, seeds = list(modalities or MODALITIES), list(models or DEFAULT_MODELS), list(seeds or [1])
     result = PipelineResult(dataset, str(Path(store).resolve()))
     overrides = {"device": device, **(extractor_overrides or {})}
     extractors = planned_extractors(profile, modalities, overrides=overrides)  # errors before any work
@@ -107,7 +114,7 @@ def run_pipeline(
     reports, outcomes = extract_stage(store, dataset, extractors, chunk_size, refresh)
     result.outcomes += outcomes
     publish_extraction(store, dataset, reports)
-    result.features = {**default_features(reports, modalities), **(features or {})}
+    result.features = {**default_features(reports, modalities), **{str(m): e for m, e in (features or {}).items()}}
     trained = train_stage(
         store, dataset, models, modalities, seeds, features=result.features, epochs=epochs,
         model_overrides=model_overrides, train_overrides=train_overrides, device=device, refresh=refresh,
@@ -166,11 +173,9 @@ def pipeline(
         chunk_size: Utterances per extraction task.
         refresh: Run every task even when its result is cached.
     """
-    result = run_pipeline(
-        corpus, dataset or dataset_name(corpus), store, layout=layout, profile=profile,
-        modalities=list(modalities or MODALITIES), extractor_overrides=extractor_overrides,
-        features={str(m): e for m, e in (features or {}).items()}, models=list(models or DEFAULT_MODELS),
-        seeds=list(seeds or [1]), epochs=epochs, model_overrides=model_overrides, train_overrides=train_overrides,
-        device=device, chunk_size=chunk_size, refresh=refresh,
-    )  # fmt: skip
-    return result.as_dict()
+    return run_pipeline(
+        corpus, dataset, store, layout=layout, profile=profile, modalities=modalities,
+        extractor_overrides=extractor_overrides, features=features, models=models, seeds=seeds, epochs=epochs,
+        model_overrides=model_overrides, train_overrides=train_overrides, device=device, chunk_size=chunk_size,
+        refresh=refresh,
+    ).as_dict()  # fmt: skip

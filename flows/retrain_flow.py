@@ -34,7 +34,6 @@ from flows.pipeline_flow import run_pipeline
 from flows.task_runner import make_task_runner
 from models.promotion import ModelRecord, keeps_candidate, promote, read_current
 from storage import FeatureStore
-from storage.schema import MODALITIES
 
 
 @flow(name="retrain", task_runner=make_task_runner(), log_prints=True)
@@ -73,10 +72,9 @@ def retrain(
         chunk_size: Utterances per extraction task.
     """
     result = run_pipeline(
-        corpus, dataset, store, layout=layout, profile=profile, modalities=list(modalities or MODALITIES),
-        extractor_overrides=extractor_overrides, features={str(m): e for m, e in (features or {}).items()},
-        models=[model], seeds=list(seeds or [1]), epochs=epochs, train_overrides=train_overrides, device=device,
-        chunk_size=chunk_size,
+        corpus, dataset, store, layout=layout, profile=profile, modalities=modalities,
+        extractor_overrides=extractor_overrides, features=features, models=[model], seeds=seeds, epochs=epochs,
+        train_overrides=train_overrides, device=device, chunk_size=chunk_size,
     )  # fmt: skip
     feature_store = FeatureStore(store)
     candidate = ModelRecord.from_runs(dataset, model, result.runs)

@@ -7,11 +7,9 @@ from collections import Counter
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
 
 from extractors.demo_corpus import CAST, DIALOGUES, make_demo_corpus
 from extractors.media import probe_streams
-from flows.cli import cli
 from storage import FeatureStore, ingest_corpus
 
 MELD_EMOTIONS = {"anger", "disgust", "fear", "joy", "neutral", "sadness", "surprise"}
@@ -57,15 +55,3 @@ def test_corpus_ingests_cleanly_and_is_not_rendered_twice(demo_dir, tmp_path):
     assert set(report.labels) == MELD_EMOTIONS
     assert Counter(report.dialogues_per_split) == Counter(d.split for d in DIALOGUES)
     assert make_demo_corpus(demo_dir, progress=False).rendered == 0
-
-
-@pytest.mark.media
-def test_demo_command_ingests_and_prints_queries(demo_dir, tmp_path):
-    out = tmp_path / "demo"
-    out.mkdir()
-    (out / "corpus").symlink_to(demo_dir)
-    result = CliRunner().invoke(cli, ["demo", "--out", str(out), "--quiet", "--no-extract"], catch_exceptions=False)
-    assert result.exit_code == 0
-    assert result.output.count("$ emoflow query --store") == 2
-    assert "0 rendered now" in result.output and "demo: 92 of 92 utterances" in result.output
-    assert "Quick, hide, I can hear her car outside!" in result.output

@@ -22,9 +22,9 @@ def run(*args: str):
 def test_help_explains_every_command():
     result = run("--help")
     assert result.exit_code == 0
-    for command in ("ingest", "query", "store", "demo-corpus", "demo"):
+    for command in ("ingest", "query", "store", "demo-corpus", "demo", "pipeline"):
         assert command in result.output
-    for command in (["ingest"], ["query"], ["store", "ls"], ["demo-corpus"], ["demo"]):
+    for command in (["ingest"], ["query"], ["store", "ls"], ["demo-corpus"], ["demo"], ["pipeline"]):
         sub = run(*command, "--help")
         assert sub.exit_code == 0 and "Usage: emoflow" in sub.output and len(sub.output.splitlines()) > 5
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from click.testing import CliRunner
 from manifest_rows import row
 
@@ -41,3 +42,17 @@ def test_pipeline_command_errors_are_one_clear_line(prefect_server, write_corpus
     ):
         result = CliRunner().invoke(cli, [*base, *extra])
         assert result.exit_code != 0 and message in result.output and "Traceback" not in result.output, result.output
+
+
+@pytest.mark.media
+def test_demo_runs_the_pipeline_and_prints_metrics_and_queries(prefect_server, demo_dir, tmp_path):
+    out = tmp_path / "demo"
+    out.mkdir()
+    (out / "corpus").symlink_to(demo_dir)
+    args = ["demo", "--out", str(out), "--quiet", "--modalities", "text", "--epochs", "1"]
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "0 rendered now" in result.output and "pipeline on demo: 4 tasks: 4 ran, 0 cached" in result.output
+    assert "| dialoguegcn-demo-" in result.output and "WF1" in result.output  # the per-class table
+    assert result.output.count("$ emoflow query --store") == 3 and "│ test    │" in result.output
+    assert f"The store is at {(out / 'store').resolve()}" in result.output
