@@ -33,8 +33,16 @@ def train_task(store: str, run_id: str, plan_options: dict[str, Any], seed: int)
     plan = plan_runs(feature_store, **plan_options)
     if plan.run_id(seed) != run_id:
         raise RuntimeError(f"the store changed while the flow ran: expected run {run_id}, got {plan.run_id(seed)}")
-    result = train_run(feature_store, plan, seed, progress=False)
-    get_run_logger().info(result.summary())
+    logger = get_run_logger()
+
+    def log_epoch(record: dict[str, float]) -> None:
+        logger.info(
+            f"{run_id} epoch {record['epoch']:.0f}/{plan.train_config.epochs}: train loss {record['train_loss']:.3f}, "
+            f"val weighted F1 {100 * record['val_weighted_f1']:.2f} (best epoch {record['best_epoch']:.0f})"
+        )
+
+    result = train_run(feature_store, plan, seed, progress=False, on_epoch=log_epoch)
+    logger.info(result.summary())
     return {
         "run_id": run_id,
         "run_dir": str(result.run_dir),

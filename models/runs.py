@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -113,15 +113,25 @@ def plan_runs(
     return RunPlan(data, spec, train_config, config)
 
 
-def train_run(store: FeatureStore, plan: RunPlan, seed: int, *, progress: bool = True) -> RunResult:
-    """Train the plan's model with ``seed``, select its epoch on val, score test once, write the run."""
+def train_run(
+    store: FeatureStore,
+    plan: RunPlan,
+    seed: int,
+    *,
+    progress: bool = True,
+    on_epoch: Callable[[dict[str, float]], None] | None = None,
+) -> RunResult:
+    """Train the plan's model with ``seed``, select its epoch on val, score test once, write the run.
+
+    ``on_epoch`` receives each epoch's record (see :func:`models.trainer.fit`).
+    """
     run_id = plan.run_id(seed)
     model = plan.config["model"]
     seed_everything(seed)  # before the weights are initialised
     network = create_model(model, plan.spec, **plan.config["model_config"])
     network.set_feature_statistics(plan.data.splits["train"])
     result = fit(network, plan.data.splits["train"], plan.data.splits["val"], plan.train_config, seed=seed,
-                 progress=progress, desc=f"{model} seed {seed}")  # fmt: skip
+                 progress=progress, desc=f"{model} seed {seed}", on_epoch=on_epoch)  # fmt: skip
     config = {**plan.config, "seed": seed, "run_id": run_id}
     return _write_run(store, run_id, config, network, plan.data, result, plan.train_config)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 import random
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -109,8 +109,12 @@ def fit(
     seed: int,
     progress: bool = True,
     desc: str = "training",
+    on_epoch: Callable[[dict[str, float]], None] | None = None,
 ) -> FitResult:
-    """Train ``model`` on ``train``; keep the epoch with the best weighted F1 on ``val`` (and load it)."""
+    """Train ``model`` on ``train``; keep the epoch with the best weighted F1 on ``val`` (and load it).
+
+    ``on_epoch`` receives each epoch's history record, with ``best_epoch`` added (the flows log it).
+    """
     if not train or not val:
         raise ValueError("training needs train and val dialogues (model selection uses the val split only)")
     generator = seed_everything(seed)
@@ -155,6 +159,8 @@ def fit(
             best = FitResult(state, epoch, {k: v for k, v in record.items() if k != "epoch"}, history)
         bar.set_postfix(loss=f"{record['train_loss']:.3f}", val_wf1=f"{100 * metrics.weighted_f1:.2f}",
                         best=best.epoch)  # fmt: skip
+        if on_epoch is not None:
+            on_epoch({**record, "best_epoch": best.epoch})
         if config.patience is not None and epoch - best.epoch >= config.patience:
             break
     assert best is not None

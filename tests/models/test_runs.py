@@ -163,8 +163,12 @@ def test_early_stopping_and_class_weights():
         g.y = torch.zeros_like(g.y)  # a single class: validation F1 can never improve after epoch 1
     graphs[0].y[0] = 2
     model = create_model("mlp", DataSpec({"text": 4}, 3), hidden=8)
-    result = fit(model, graphs[:4], graphs[4:], TrainConfig(epochs=50, patience=3, lr=1e-2), seed=0, progress=False)
+    seen = []
+    config = TrainConfig(epochs=50, patience=3, lr=1e-2)
+    result = fit(model, graphs[:4], graphs[4:], config, seed=0, progress=False, on_epoch=seen.append)
     assert len(result.history) == result.epoch + 3
+    assert [r["epoch"] for r in seen] == [r["epoch"] for r in result.history]
+    assert {r["best_epoch"] for r in seen} == {result.epoch}
     weights = class_weights(graphs[:4], 3)
     total = sum(g.num_nodes for g in graphs[:4])
     torch.testing.assert_close(weights, torch.tensor([total / (3 * (total - 1)), 0.0, total / 3]))
