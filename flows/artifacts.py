@@ -43,8 +43,8 @@ def confusion_markdown(metrics: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def publish_run(run_dir: Path, stage: str) -> dict[str, Any]:
-    """Metrics table and confusion matrix artifacts of one run (test split, else val); returns its metrics.json."""
+def publish_run(run_dir: Path, stage: str) -> None:
+    """Metrics table and confusion matrix artifacts of one run (test split, else val)."""
     report = json.loads((run_dir / "metrics.json").read_text())
     split = "test" if "test" in report else "val"
     run_id = report["run_id"]
@@ -58,7 +58,6 @@ def publish_run(run_dir: Path, stage: str) -> dict[str, Any]:
         key=artifact_key(stage, "confusion", run_id),
         description=f"{run_id}: confusion matrix ({split})",
     )
-    return report
 
 
 def publish_paths(stage: str, paths: Sequence[str | Path], description: str) -> None:

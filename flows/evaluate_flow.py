@@ -8,10 +8,11 @@ from prefect import flow, get_run_logger, task
 from pydantic import Field
 
 from flows.artifacts import publish_paths, publish_run
-from flows.cache_keys import evaluate_key, result_storage
-from flows.outcomes import Outcome, collect, summary
+from flows.cache_keys import evaluate_key
+from flows.outcomes import Job, Outcome, run_jobs, summary
 from flows.parameters import Device, Store
 from flows.task_runner import make_task_runner
+from flows.train_flow import run_record
 from models.metrics import paper_table
 from models.runs import evaluate_run
 from storage import FeatureStore
@@ -25,26 +26,17 @@ def evaluate_task(store: str, run_id: str, device: str = "auto") -> dict[str, An
     result = evaluate_run(feature_store, run_id, device=device)
     rows = {"val": result.val, **({"test": result.test} if result.test else {})}
     get_run_logger().info(f"{result.summary()}\n{paper_table(rows)}")
-    return {
-        "run_id": run_id,
-        "metrics": str(result.run_dir / "metrics.json"),
-        "predictions": str(feature_store.predictions_dir(run_id) / "part-0.parquet"),
-        "val_weighted_f1": result.val.weighted_f1,
-        "test_weighted_f1": result.test.weighted_f1 if result.test else None,
-    }
+    return run_record(feature_store, result)
 
 
 def evaluate_stage(store: str, run_ids: list[str], device: str = "auto", refresh: bool = False) -> list[Outcome]:
     """Evaluate each run as a task (from the cache when its checkpoint and features did not change)."""
     feature_store = FeatureStore(store)
-    futures = []
-    for run_id in run_ids:
-        current = (feature_store.run_dir(run_id) / "metrics.json").is_file()
-        runnable = evaluate_task.with_options(
-            result_storage=result_storage(store), refresh_cache=refresh or not current
-        )
-        futures.append(runnable.submit(store, run_id, device))
-    outcomes = collect(futures, [f"evaluate {r}" for r in run_ids])
+    jobs = [
+        Job(f"evaluate {r}", evaluate_task, (store, r, device), (feature_store.run_dir(r) / "metrics.json").is_file())
+        for r in run_ids
+    ]
+    outcomes = run_jobs(store, jobs, refresh=refresh)
     get_run_logger().info(f"evaluation: {summary(outcomes)}")
     return outcomes
 

@@ -16,7 +16,7 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.context import get_run_context
 
-from extractors.base import Extractor, resolve_device
+from extractors.base import Extractor
 from extractors.profiles import planned_extractors
 from extractors.run import (
     DEFAULT_CHUNK_SIZE,
@@ -29,9 +29,9 @@ from extractors.run import (
     plan_chunks,
 )
 from flows.artifacts import artifact_key, publish_errors, publish_paths
-from flows.cache_keys import extract_chunk_key, result_storage
+from flows.cache_keys import extract_chunk_key
 from flows.ingest_flow import ingest_stage
-from flows.outcomes import Outcome, collect, summary
+from flows.outcomes import Job, Outcome, run_jobs, summary
 from flows.parameters import ChunkSize, Dataset, Layout, Modalities, Options, Profile, Store
 from flows.task_runner import make_task_runner, runs_in_processes
 from storage import FeatureStore
@@ -68,38 +68,24 @@ def extract_stage(
     feature_store = FeatureStore(store)
     logger = get_run_logger()
     plans = {e.extractor_id: plan_chunks(feature_store, dataset, e, chunk_size) for e in extractors}
-    frozen = [e for e in extractors if not e.uses_labels]
-    trained = [e for e in extractors if e.uses_labels]
     parallel = runs_in_processes(get_run_context().task_runner)  # type: ignore[union-attr]
 
-    def submit(extractor: Extractor, chunk: Chunk) -> Any:
+    def job(extractor: Extractor, chunk: Chunk) -> Job:
         current = chunk_is_current(feature_store, dataset, extractor, chunk)
-        device = resolve_device(getattr(extractor.config, "device", "cpu"))
-        runnable = extract_chunk_task.with_options(
-            result_storage=result_storage(store),
-            refresh_cache=refresh or not current,
-            tags={"gpu"} if device.startswith("cuda") else set(),
-        )
-        return runnable.submit(store, dataset, extractor, chunk, refresh)
+        device = getattr(extractor.config, "device", "cpu")
+        name = f"extract {extractor.extractor_id} {chunk.part}"
+        return Job(name, extract_chunk_task, (store, dataset, extractor, chunk, refresh), current, device)
 
-    jobs = [(e, c) for e in frozen for c in plans[e.extractor_id][0]]
-    outcomes = collect([submit(e, c) for e, c in jobs], [f"extract {e.extractor_id} {c.part}" for e, c in jobs])
-    for extractor in trained:  # they train (seeded): one at a time unless tasks have their own processes
-        chunks = plans[extractor.extractor_id][0]
-        names = [f"extract {extractor.extractor_id} {c.part}" for c in chunks]
-        if parallel:
-            jobs += [(extractor, c) for c in chunks]
-            outcomes += collect([submit(extractor, c) for c in chunks], names)
-            continue
-        for chunk, name in zip(chunks, names, strict=True):
-            jobs.append((extractor, chunk))
-            outcomes += collect([submit(extractor, chunk)], [name])
-
+    frozen = [(e, c) for e in extractors if not e.uses_labels for c in plans[e.extractor_id][0]]
+    trained = [(e, c) for e in extractors if e.uses_labels for c in plans[e.extractor_id][0]]
+    outcomes = run_jobs(store, [job(e, c) for e, c in frozen], refresh=refresh)
+    # the trained stages seed their training: one at a time unless tasks have their own processes
+    outcomes += run_jobs(store, [job(e, c) for e, c in trained], refresh=refresh, one_at_a_time=not parallel)
     reports = []
     for extractor in extractors:
         chunks, without_input = plans[extractor.extractor_id]
         finish_extraction(feature_store, dataset, extractor, chunks)
-        done = [_chunk_report(o) for (e, _), o in zip(jobs, outcomes, strict=True) if e is extractor]
+        done = [_chunk_report(o) for (e, _), o in zip(frozen + trained, outcomes, strict=True) if e is extractor]
         report = ExtractReport.combine(feature_store, dataset, extractor, without_input, done)
         logger.info(report.summary())
         reports.append(report)

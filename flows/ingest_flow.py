@@ -8,8 +8,8 @@ from prefect import flow, get_run_logger, task
 from prefect.states import State
 
 from flows.artifacts import publish_errors, publish_paths
-from flows.cache_keys import ingest_key, result_storage
-from flows.outcomes import Outcome, collect
+from flows.cache_keys import ingest_key
+from flows.outcomes import Job, Outcome, run_jobs
 from flows.parameters import Dataset, Layout, Options, Store
 from flows.task_runner import make_task_runner
 from storage import FeatureStore
@@ -45,7 +45,7 @@ def ingest_task(corpus: str, dataset: str, store: str, layout: str, options: dic
     report = ingest_into_store(corpus, dataset, feature_store, layout=layout, progress=False, **options)
     get_run_logger().info(report.summary())
     return {
-        "path": str(feature_store.utterances_dir(dataset) / "part-0.parquet"),
+        "path": str(feature_store.utterances_path(dataset)),
         "rows_read": report.rows_read,
         "rows_ingested": report.rows_ingested,
         "unchanged": report.unchanged,
@@ -58,11 +58,9 @@ def ingest_stage(
     refresh: bool = False,
 ) -> Outcome:  # fmt: skip
     """Submit the ingest task (from the cache when the corpus files did not change, unless ``refresh``)."""
-    utterances = FeatureStore(store).utterances_dir(dataset) / "part-0.parquet"
-    runnable = ingest_task.with_options(
-        result_storage=result_storage(store), refresh_cache=refresh or not utterances.is_file()
-    )
-    (outcome,) = collect([runnable.submit(corpus, dataset, store, layout, options or {})], [f"ingest {dataset}"])
+    utterances = FeatureStore(store).utterances_path(dataset)
+    job = Job(f"ingest {dataset}", ingest_task, (corpus, dataset, store, layout, options or {}), utterances.is_file())
+    (outcome,) = run_jobs(store, [job], refresh=refresh)
     get_run_logger().info(outcome.line())
     return outcome
 

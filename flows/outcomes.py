@@ -1,4 +1,8 @@
-"""What each task of a flow run did: ran, or was served from the cache. Flows print and return these."""
+"""Submitting a stage's tasks, and what each did: ran, or was served from the cache.
+
+Every stage submits its tasks through :func:`run_jobs`: the results go to the store's result storage, a task
+whose output is no longer in the store bypasses its cache, CUDA tasks carry the ``gpu`` tag.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from prefect import Task
 from prefect.futures import PrefectFuture
+
+from extractors.base import resolve_device
+from flows.cache_keys import result_storage
+
+
+@dataclass(frozen=True)
+class Job:
+    """One task call: its name in reports, the task and its arguments, whether its output is in the store."""
+
+    name: str
+    task: Task[..., Any]
+    args: tuple[Any, ...]
+    current: bool
+    device: str = "cpu"
 
 
 @dataclass(frozen=True)
@@ -36,3 +55,22 @@ def summary(outcomes: Sequence[Outcome]) -> str:
     """How many tasks ran and how many were cached, e.g. ``4 tasks: 0 ran, 4 cached``."""
     cached = sum(o.cached for o in outcomes)
     return f"{len(outcomes)} tasks: {len(outcomes) - cached} ran, {cached} cached"
+
+
+def run_jobs(store: str, jobs: Sequence[Job], *, refresh: bool = False, one_at_a_time: bool = False) -> list[Outcome]:
+    """Submit ``jobs`` and collect their outcomes; ``refresh`` or a missing output bypasses a job's cache.
+
+    ``one_at_a_time`` waits for each job before submitting the next (seeded training on threads).
+    """
+
+    def submit(job: Job) -> PrefectFuture[Any]:
+        runnable = job.task.with_options(
+            result_storage=result_storage(store),
+            refresh_cache=refresh or not job.current,
+            tags={"gpu"} if resolve_device(job.device).startswith("cuda") else set(),
+        )
+        return runnable.submit(*job.args)
+
+    if one_at_a_time:
+        return [outcome for job in jobs for outcome in collect([submit(job)], [job.name])]
+    return collect([submit(job) for job in jobs], [job.name for job in jobs])

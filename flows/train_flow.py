@@ -7,21 +7,20 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.context import get_run_context
 
-from extractors.base import resolve_device
 from flows.artifacts import publish_paths, publish_run
-from flows.cache_keys import result_storage, train_key
-from flows.outcomes import Outcome, collect, summary
+from flows.cache_keys import train_key
+from flows.outcomes import Job, Outcome, run_jobs, summary
 from flows.parameters import Dataset, Device, Epochs, FeatureChoice, Modalities, ModelNames, Options, Seeds, Store
 from flows.task_runner import make_task_runner, runs_in_processes
-from models.runs import RunPlan, plan_runs, train_run
+from models.runs import RunResult, plan_runs, train_run
 from storage import FeatureStore
 
 
 def run_is_complete(store: FeatureStore, run_id: str) -> bool:
     """Whether the run's checkpoint, metrics and predictions are all in the store."""
     run_dir = store.run_dir(run_id)
-    return all(p.is_file() for p in (run_dir / "checkpoint.pt", run_dir / "metrics.json")) and any(
-        store.predictions_dir(run_id).glob("*.parquet")
+    return all(
+        p.is_file() for p in (run_dir / "checkpoint.pt", run_dir / "metrics.json", store.predictions_path(run_id))
     )
 
 
@@ -43,10 +42,16 @@ def train_task(store: str, run_id: str, plan_options: dict[str, Any], seed: int)
 
     result = train_run(feature_store, plan, seed, progress=False, on_epoch=log_epoch)
     logger.info(result.summary())
+    return run_record(feature_store, result)
+
+
+def run_record(store: FeatureStore, result: RunResult) -> dict[str, Any]:
+    """A run as a task result: its id, folder, metrics and predictions paths, validation and test weighted F1."""
     return {
-        "run_id": run_id,
+        "run_id": result.run_id,
         "run_dir": str(result.run_dir),
-        "predictions": str(feature_store.predictions_dir(run_id) / "part-0.parquet"),
+        "metrics": str(result.run_dir / "metrics.json"),
+        "predictions": str(store.predictions_path(result.run_id)),
         "val_weighted_f1": result.val.weighted_f1,
         "test_weighted_f1": result.test.weighted_f1 if result.test else None,
     }
@@ -70,26 +75,17 @@ def train_stage(
     feature_store = FeatureStore(store)
     parallel = runs_in_processes(get_run_context().task_runner)  # type: ignore[union-attr]
     overrides = {**(train_overrides or {}), "device": device, **({"epochs": epochs} if epochs else {})}
-    tags = {"gpu"} if resolve_device(device).startswith("cuda") else set()
-    futures, names = [], []
-    outcomes: list[Outcome] = []
+    jobs = []
     for model in models:
         options: dict[str, Any] = {"dataset": dataset, "model": model, "modalities": modalities, "features": features,
                    "model_overrides": model_overrides, "train_overrides": overrides}  # fmt: skip
-        plan: RunPlan = plan_runs(feature_store, **options)
+        plan = plan_runs(feature_store, **options)
         for seed in seeds:
             run_id = plan.run_id(seed)
-            runnable = train_task.with_options(
-                result_storage=result_storage(store),
-                refresh_cache=refresh or not run_is_complete(feature_store, run_id),
-                tags=tags,
-            )
-            futures.append(runnable.submit(store, run_id, options, seed))
-            names.append(f"train {run_id}")
-            if not parallel:  # seeding is process-wide: threads train one run at a time
-                outcomes += collect(futures, names)
-                futures, names = [], []
-    outcomes += collect(futures, names)
+            current = run_is_complete(feature_store, run_id)
+            jobs.append(Job(f"train {run_id}", train_task, (store, run_id, options, seed), current, device))
+    # seeding is process-wide: on threads, one run at a time
+    outcomes = run_jobs(store, jobs, refresh=refresh, one_at_a_time=not parallel)
     get_run_logger().info(f"training: {summary(outcomes)}")
     return outcomes
 

@@ -76,6 +76,10 @@ class FeatureStore:
         """Folder of a dataset's utterances."""
         return self.root / "utterances" / f"dataset={check_name('dataset', dataset)}"
 
+    def utterances_path(self, dataset: str) -> Path:
+        """The file of a dataset's utterances."""
+        return self.utterances_dir(dataset) / "part-0.parquet"
+
     def features_dir(self, dataset: str, modality: str, extractor: str) -> Path:
         """Folder of one feature table."""
         if modality not in MODALITIES:
@@ -96,6 +100,10 @@ class FeatureStore:
         """Folder of one run's predictions."""
         return self.root / "predictions" / f"run={check_name('run id', run_id)}"
 
+    def predictions_path(self, run_id: str) -> Path:
+        """The file of one run's predictions."""
+        return self.predictions_dir(run_id) / "part-0.parquet"
+
     def run_dir(self, run_id: str) -> Path:
         """Folder of one run's config, checkpoint, metrics and plots."""
         return self.root / "runs" / check_name("run id", run_id)
@@ -112,7 +120,7 @@ class FeatureStore:
     def write_utterances(self, dataset: str, table: pa.Table, lineage: dict[str, Any]) -> Path:
         """Replace the dataset's utterances, atomically."""
         table = table.cast(UTTERANCES)
-        return write_table_atomic(table, self.utterances_dir(dataset) / "part-0.parquet", lineage)
+        return write_table_atomic(table, self.utterances_path(dataset), lineage)
 
     def read_utterances(self, dataset: str) -> pa.Table:
         """The dataset's utterances; an error naming the known datasets when it was never ingested."""
@@ -251,7 +259,7 @@ class FeatureStore:
     # -- predictions -----------------------------------------------------------------------------------------
     def write_predictions(self, run_id: str, table: pa.Table, lineage: dict[str, Any]) -> Path:
         """Write (replace) the predictions of one run."""
-        return write_table_atomic(table.cast(PREDICTIONS), self.predictions_dir(run_id) / "part-0.parquet", lineage)
+        return write_table_atomic(table.cast(PREDICTIONS), self.predictions_path(run_id), lineage)
 
 
 def check_name(kind: str, value: str) -> str:
