@@ -8,8 +8,6 @@ and writes the vectors, the errors and the lineage.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import json
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -18,6 +16,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from storage.hashing import json_digest
 from storage.store import ErrorRecord
 
 NOT_HASHED = {"hash": False}
@@ -119,8 +118,7 @@ def option_names(cls: type[Extractor]) -> set[str]:
 def config_hash(config: Any) -> str:
     """8 hex digits over the config fields that change features (fields marked :data:`NOT_HASHED` are left out)."""
     values = {f.name: getattr(config, f.name) for f in dataclasses.fields(config) if f.metadata.get("hash", True)}
-    payload = json.dumps(values, sort_keys=True, default=str)
-    return hashlib.blake2b(payload.encode(), digest_size=4).hexdigest()
+    return json_digest(values, digest_size=4)
 
 
 def resolve_device(device: str) -> str:

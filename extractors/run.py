@@ -14,8 +14,6 @@ written. Utterances without an input for the modality (no text, no media) are le
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import json
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -25,6 +23,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from extractors.base import Extractor, UtteranceInput
+from storage.hashing import json_digest
 from storage.lineage import make_lineage
 from storage.parquet_io import parquet_files, read_lineage
 from storage.store import FeatureStore
@@ -122,8 +121,7 @@ def inputs_fingerprint(extractor: Extractor, rows: Sequence[UtteranceInput]) -> 
         keys = sorted((r.utterance_id, r.content_hash, r.label, r.split) for r in rows)
     else:
         keys = sorted((r.utterance_id, r.content_hash) for r in rows)
-    payload = json.dumps([extractor.extractor_id, keys])
-    return hashlib.blake2b(payload.encode(), digest_size=16).hexdigest()
+    return json_digest([extractor.extractor_id, keys])
 
 
 def plan_chunks(

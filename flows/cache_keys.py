@@ -16,20 +16,19 @@ Results are small JSON records of store paths, kept under ``<store>/_cache/prefe
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from pathlib import Path
 from typing import Any
 
+from storage.hashing import file_digest, json_digest
 from storage.lineage import library_versions
 from storage.store import FeatureStore
 
 
 def content_key(stage: str, store: str | Path, *parts: Any) -> str:
     """``<stage>-<hash>`` of the store, the library versions and ``parts`` (JSON-able values)."""
-    payload = json.dumps([str(Path(store).resolve()), library_versions(), *parts], sort_keys=True, default=str)
-    return f"{stage}-{hashlib.blake2b(payload.encode(), digest_size=16).hexdigest()}"
+    return f"{stage}-{json_digest([str(Path(store).resolve()), library_versions(), *parts])}"
 
 
 def result_storage(store: str | Path) -> Path:
@@ -53,7 +52,13 @@ def ingest_key(_: Any, parameters: dict[str, Any]) -> str:
     """Key of the ingest task."""
     p = parameters
     return content_key(
-        "ingest", p["store"], p["dataset"], p["layout"], p["options"], str(p["corpus"]), corpus_listing(p["corpus"])
+        "ingest",
+        p["store"],
+        p["dataset"],
+        p["layout"],
+        p["options"],
+        str(Path(p["corpus"]).resolve()),
+        corpus_listing(p["corpus"]),
     )
 
 
@@ -73,7 +78,7 @@ def evaluate_key(_: Any, parameters: dict[str, Any]) -> str:
     store = FeatureStore(parameters["store"])
     run_dir = store.run_dir(parameters["run_id"])
     checkpoint = run_dir / "checkpoint.pt"
-    weights = hashlib.blake2b(checkpoint.read_bytes(), digest_size=16).hexdigest() if checkpoint.is_file() else None
+    weights = file_digest(checkpoint) if checkpoint.is_file() else None
     config = json.loads((run_dir / "config.json").read_text()) if (run_dir / "config.json").is_file() else {}
     features = {m: store.features_fingerprint(config["dataset"], m, e) for m, e in config.get("features", {}).items()}
     return content_key(

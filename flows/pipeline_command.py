@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from flows.cli_options import csv_list, feature_choice, parse_settings, store_option, user_errors
+from storage import FeatureStore
 from storage.corpora import LAYOUTS
 from storage.query import connect
 
@@ -25,18 +26,17 @@ EXAMPLE_QUERIES = (
 )
 
 
-def run_pipeline_command(task_runner: str | None, **parameters: Any) -> dict[str, Any]:
+def run_pipeline_command(task_runner: str | None, **parameters: Any) -> None:
     """Run the ``pipeline`` flow (on ``task_runner`` when given) and print what it did."""
     from flows.pipeline_flow import pipeline as pipeline_flow
     from flows.task_runner import make_task_runner
 
     runnable = pipeline_flow.with_options(task_runner=make_task_runner(task_runner)) if task_runner else pipeline_flow
     result: dict[str, Any] = runnable(**parameters)
-    store = Path(result["store"])
+    store = FeatureStore(result["store"])
     click.echo(f"\npipeline on {result['dataset']}: {result['summary']}")
     for run in result["runs"]:
-        click.echo((store / "runs" / run["run_id"] / "report.md").read_text())
-    return result
+        click.echo((store.run_dir(run["run_id"]) / "report.md").read_text())
 
 
 def echo_examples(store: Path) -> None:

@@ -12,7 +12,6 @@ so the same run trained again lands in the same folder.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
@@ -32,6 +31,7 @@ from models.registry import create_model
 from models.settings import load_settings
 from models.trainer import FitResult, TrainConfig, fit, predict, seed_everything
 from storage import FeatureStore
+from storage.hashing import json_digest
 from storage.lineage import make_lineage
 
 
@@ -249,7 +249,7 @@ def most_speakers(data: GraphDataset) -> int:
 
 def digest(config: Mapping[str, Any]) -> str:
     """Short BLAKE2b of a JSON-able config."""
-    return hashlib.blake2b(json.dumps(config, sort_keys=True, default=str).encode(), digest_size=5).hexdigest()
+    return json_digest(config, digest_size=5)
 
 
 def _labelled(scores: Any) -> bool:

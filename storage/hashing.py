@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 
@@ -19,6 +20,12 @@ _CHUNK = 1 << 20
 DIGEST_CACHE_SCHEMA = pa.schema(
     [("path", pa.string()), ("size", pa.int64()), ("mtime_ns", pa.int64()), ("digest", pa.string())]
 )
+
+
+def json_digest(value: Any, digest_size: int = 16) -> str:
+    """BLAKE2b hex digest of ``value`` as JSON (keys sorted, non-JSON values as their ``str``)."""
+    payload = json.dumps(value, sort_keys=True, default=str)
+    return hashlib.blake2b(payload.encode(), digest_size=digest_size).hexdigest()
 
 
 def file_digest(path: Path) -> str:

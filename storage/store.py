@@ -11,8 +11,6 @@ Layout (see ``docs/feature-store.md``)::
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,6 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from storage.hashing import json_digest
 from storage.parquet_io import parquet_files, read_lineage, read_parts, write_table_atomic
 from storage.schema import ERRORS, MODALITIES, PREDICTIONS, UTTERANCES, feature_schema
 
@@ -231,7 +230,7 @@ class FeatureStore:
         if not parts:
             return None
         keys = [[p.name, read_lineage(p).get("inputs_fingerprint")] for p in parts]
-        return hashlib.blake2b(json.dumps(keys).encode(), digest_size=16).hexdigest()
+        return json_digest(keys)
 
     def feature_sets(self, dataset: str | None = None) -> list[FeatureSet]:
         """What feature tables the store holds (for one dataset, or all)."""
