@@ -35,9 +35,9 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 from torch_geometric.data import Batch
-from torch_geometric.utils import to_dense_batch
 
 from models.base import DataSpec, DialogueModel, ModelOutput, masked_cross_entropy, modality_masks
+from models.context import attend_within_dialogues
 from models.diff_graph_attention import DiffRGCN
 from models.edges import OTHER_FUTURE, OTHER_PAST, SAME_FUTURE, SAME_PAST, SELF, dialogue_edges, num_relations
 from models.modality_dropout import AdaptiveModalityDropout, batch_weighted_f1
@@ -92,11 +92,7 @@ class UtteranceEncoder(nn.Module):
         """``[N, in_dim]`` -> ``[N, hidden]``; masked utterances are no keys for the others."""
         hidden = self.project(x) * mask.unsqueeze(-1)
         hidden = hidden + sinusoidal_encoding(batch.position, hidden.size(-1)) + self.speaker(batch.speaker)  # Eq. 3
-        dense, present = to_dense_batch(hidden, batch.batch)
-        keys, _ = to_dense_batch(mask, batch.batch)
-        keys = keys & present
-        keys = torch.where(keys.any(1, keepdim=True), keys, present)  # a dialogue missing the modality: no NaNs
-        return self.encoder(dense, src_key_padding_mask=~keys)[present]
+        return attend_within_dialogues(self.encoder, hidden, mask, batch.batch)
 
 
 @register

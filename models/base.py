@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import copy
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar
 
@@ -28,11 +28,17 @@ from storage.schema import MODALITIES
 
 @dataclass(frozen=True)
 class DataSpec:
-    """Sizes a model takes from the data: ``dims`` (modality -> feature size), classes, speakers per dialogue."""
+    """What a model takes from the data: ``dims`` (modality -> feature size), classes, speakers per dialogue.
+
+    ``classes`` are the label names (``"0"``, ``"1"``, ... when not given); ``side_dims`` the sizes of the side
+    inputs the model asked for (:meth:`DialogueModel.side_inputs`), e.g. commonsense clue vectors.
+    """
 
     dims: dict[str, int]
     num_classes: int
     num_speakers: int = 2
+    classes: tuple[str, ...] = ()
+    side_dims: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.dims:
@@ -42,6 +48,10 @@ class DataSpec:
             raise ValueError(f"unknown modalities {unknown}; valid modalities: {', '.join(MODALITIES)}")
         if self.num_classes < 2:
             raise ValueError(f"a classifier needs at least 2 classes, got {self.num_classes}")
+        if not self.classes:
+            object.__setattr__(self, "classes", tuple(str(i) for i in range(self.num_classes)))
+        if len(self.classes) != self.num_classes:
+            raise ValueError(f"{len(self.classes)} class names for {self.num_classes} classes")
 
     @property
     def modalities(self) -> tuple[str, ...]:
@@ -54,12 +64,15 @@ class ModelOutput:
     """What a model returns for a batch.
 
     ``logits`` ``[N, C]`` fused; ``unimodal`` per-modality logits for auxiliary losses; ``loss_mask`` ``[N]``
-    False for nodes the loss must skip this step (e.g. after modality dropout removed all their inputs).
+    False for nodes the loss must skip this step (e.g. after modality dropout removed all their inputs);
+    ``auxiliary`` whatever else the model's own :meth:`DialogueModel.loss` reads (node embeddings for contrastive
+    terms, coarse-task logits).
     """
 
     logits: torch.Tensor
     unimodal: dict[str, torch.Tensor] = field(default_factory=dict)
     loss_mask: torch.Tensor | None = None
+    auxiliary: dict[str, torch.Tensor] = field(default_factory=dict)
 
 
 class DialogueModel(nn.Module, ABC):
@@ -91,12 +104,35 @@ class DialogueModel(nn.Module, ABC):
         """The modalities the model reads."""
         return self.spec.modalities
 
+    def standardize(self, batch: Batch) -> Batch:
+        """A shallow copy of ``batch`` with standardised features (missing rows stay zero); forward does this."""
+        return _standardize(self, (batch,))[0]
+
     def config_dict(self) -> dict[str, Any]:
         """The resolved config, as written next to every run."""
         return asdict(self.config)
 
     def start_epoch(self, epoch: int) -> None:
         """Called by the trainer before each training epoch (1-based); schedules hook in here."""
+
+    def pretrain(self, loader: Iterable[Batch], device: torch.device) -> list[dict[str, float]]:
+        """A training phase with its own objective before the supervised epochs; returns one record per epoch.
+
+        Most models have none. AR-IIGCN trains its tri-modal GAN here (Algorithm 1, lines 3-11).
+        """
+        return []
+
+    @classmethod
+    def side_inputs(cls, config: Any) -> dict[str, str]:
+        """Feature tables besides the modalities that ``config`` asks for: input name -> extractor id.
+
+        Each arrives in the batch as ``x_<name>`` / ``mask_<name>`` (CaSCLA's commonsense clues).
+        """
+        return {}
+
+    def variant(self) -> str | None:
+        """A note the run's config and report carry when the model runs as a named ablation of its paper."""
+        return None
 
     @abstractmethod
     def forward(self, batch: Batch) -> ModelOutput:

@@ -1,7 +1,9 @@
-"""Sequential context: a bidirectional RNN over each dialogue's utterances, in and out as node rows.
+"""Sequential context over each dialogue's utterances, in and out as node rows: a bidirectional RNN, self-attention.
 
 PyG batches a dialogue's nodes contiguously and in turn order; the RNN runs on the padded ``[B, L, d]`` view
 (``to_dense_batch``), packed so that padding never feeds the recurrence, and hands back ``[N, 2 * hidden]``.
+:func:`attend_within_dialogues` runs any batch-first attention layer over the same view with the utterances
+missing a modality hidden from the keys.
 """
 
 from __future__ import annotations
@@ -43,3 +45,21 @@ class DialogueRNN(nn.Module):
         out, _ = self.rnn(packed)
         out, _ = pad_packed_sequence(out, batch_first=True, total_length=dense.size(1))
         return out[present]
+
+
+def attend_within_dialogues(
+    layer: nn.Module, x: torch.Tensor, mask: torch.Tensor, batch: torch.Tensor, memory: torch.Tensor | None = None
+) -> torch.Tensor:
+    """Run ``layer`` (batch-first, ``src_key_padding_mask``) within each dialogue; ``[N, d]`` -> ``[N, d]``.
+
+    ``mask`` ``[N]`` False hides an utterance from the keys (a dialogue with no key left attends over all its
+    rows, which are zero filler, rather than produce NaNs). With ``memory`` ``[N, d]`` the layer is a
+    cross-attention ``layer(queries, memory, key_padding_mask)`` whose keys and values come from ``memory``.
+    """
+    dense, present = to_dense_batch(x, batch)
+    keys, _ = to_dense_batch(mask, batch)
+    keys = keys & present
+    keys = torch.where(keys.any(1, keepdim=True), keys, present)
+    if memory is None:
+        return layer(dense, src_key_padding_mask=~keys)[present]
+    return layer(dense, to_dense_batch(memory, batch)[0], ~keys)[present]

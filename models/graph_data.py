@@ -11,7 +11,7 @@ the dataset's labels.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import torch
 from torch_geometric.data import Data
@@ -31,6 +31,7 @@ class GraphDataset:
     classes: list[str]
     dims: dict[str, int]
     features: dict[str, str]
+    side_dims: dict[str, int] = field(default_factory=dict)
 
     @property
     def modalities(self) -> tuple[str, ...]:
@@ -70,16 +71,36 @@ def resolve_features(
     return resolved
 
 
+def resolve_side_inputs(store: FeatureStore, dataset: str, wanted: Mapping[str, str]) -> dict[str, tuple[str, str]]:
+    """Side input name -> (modality, extractor id) of the stored table with that extractor id."""
+    stored = {f.extractor: f.modality for f in store.feature_sets(dataset)}
+    resolved = {}
+    for name, extractor in wanted.items():
+        if extractor not in stored:
+            raise KeyError(
+                f"the model asks for {name} from feature table {extractor!r}, which {dataset!r} does not have "
+                f"(stored: {', '.join(sorted(stored)) or 'none'}); `emoflow store ls` lists them"
+            )
+        resolved[name] = (stored[extractor], extractor)
+    return resolved
+
+
 def dialogue_graphs(
-    store: FeatureStore, dataset: str, features: Mapping[str, str], classes: Sequence[str] | None = None
+    store: FeatureStore,
+    dataset: str,
+    features: Mapping[str, str],
+    classes: Sequence[str] | None = None,
+    side_inputs: Mapping[str, tuple[str, str]] | None = None,
 ) -> GraphDataset:
     """One graph per dialogue of ``dataset`` with the feature tables ``features`` (modality -> extractor id).
 
-    ``classes`` defaults to the sorted labels of the dataset; labels outside it are an error.
+    ``classes`` defaults to the sorted labels of the dataset; labels outside it are an error. ``side_inputs``
+    (name -> (modality, extractor id), see :func:`resolve_side_inputs`) add ``x_<name>`` / ``mask_<name>``.
     """
     if not features:
         raise ValueError("at least one modality is needed")
-    dialogues = read_dialogues(store, dataset, features)
+    side_inputs = dict(side_inputs or {})
+    dialogues = read_dialogues(store, dataset, features, side_inputs)
     labels = sorted({label for d in dialogues for label in d.labels if label})
     classes = list(classes) if classes is not None else labels
     index = {c: i for i, c in enumerate(classes)}
@@ -100,9 +121,15 @@ def dialogue_graphs(
             utterance_ids=dialogue.utterance_ids,
             num_nodes=len(dialogue.speakers),
         )
-        for modality in features:
-            graph[f"x_{modality}"] = torch.from_numpy(dialogue.features[modality])
-            graph[f"mask_{modality}"] = torch.from_numpy(dialogue.masks[modality])
+        for name in (*features, *side_inputs):
+            graph[f"x_{name}"] = torch.from_numpy(dialogue.features[name])
+            graph[f"mask_{name}"] = torch.from_numpy(dialogue.masks[name])
         splits[dialogue.split].append(graph)
-    dims = {m: int(dialogues[0].features[m].shape[1]) for m in features} if dialogues else {}
-    return GraphDataset(splits=splits, classes=classes, dims=dims, features=dict(features))
+    sizes = {name: int(dialogues[0].features[name].shape[1]) for name in (*features, *side_inputs)} if dialogues else {}
+    return GraphDataset(
+        splits=splits,
+        classes=classes,
+        dims={m: sizes[m] for m in features if m in sizes},
+        features=dict(features),
+        side_dims={n: sizes[n] for n in side_inputs if n in sizes},
+    )

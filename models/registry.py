@@ -19,6 +19,7 @@ BUILTIN_MODULES = (
     "models.dialoguegcn",
     "models.mmgcn",
     "models.amb_dsgdn",
+    "models.ar_iigcn",
 )
 _REGISTRY: dict[str, type[DialogueModel]] = {}
 
@@ -46,8 +47,8 @@ def model_class(name: str) -> type[DialogueModel]:
     return classes[name]
 
 
-def create_model(name: str, spec: DataSpec, **config: Any) -> DialogueModel:
-    """Model ``name`` sized by ``spec`` with its config dataclass built from ``config``; unknown fields are errors."""
+def model_config(name: str, **config: Any) -> Any:
+    """Model ``name``'s config dataclass built from ``config``; unknown fields are errors listing the valid ones."""
     cls = model_class(name)
     options = {f.name for f in fields(cls.Config)}
     unknown = sorted(set(config) - options)
@@ -55,4 +56,9 @@ def create_model(name: str, spec: DataSpec, **config: Any) -> DialogueModel:
         raise ValueError(
             f"model {name!r} has no option {', '.join(unknown)}; its options: {', '.join(sorted(options))}"
         )
-    return cls(spec, cls.Config(**config))
+    return cls.Config(**config)
+
+
+def create_model(name: str, spec: DataSpec, **config: Any) -> DialogueModel:
+    """Model ``name`` sized by ``spec`` with its config dataclass built from ``config``; unknown fields are errors."""
+    return model_class(name)(spec, model_config(name, **config))

@@ -24,10 +24,11 @@ import torch
 
 from extractors.base import resolve_device
 from models.base import DataSpec, DialogueModel
-from models.graph_data import GraphDataset, dialogue_graphs, resolve_features
+from models.graph_data import GraphDataset, dialogue_graphs, resolve_features, resolve_side_inputs
 from models.metrics import Metrics, classification_metrics, paper_table
 from models.plots import plot_confusion, plot_curves
-from models.registry import create_model
+from models.registry import create_model, model_class
+from models.registry import model_config as build_config
 from models.settings import load_settings
 from models.trainer import FitResult, TrainConfig, fit, predict, seed_everything
 from storage import FeatureStore
@@ -91,12 +92,14 @@ def plan_runs(
     replace single values of its ``model`` and ``train`` sections.
     """
     loaded = load_settings(settings or model)
-    resolved = resolve_features(store, dataset, list(modalities), features)
-    data = dialogue_graphs(store, dataset, resolved)
-    train_config = TrainConfig.from_dict({**loaded.train, **(train_overrides or {})})
-    spec = DataSpec(data.dims, len(data.classes), most_speakers(data))
     model_config = {**loaded.model, **(model_overrides or {})}
-    model_config = create_model(model, spec, **model_config).config_dict()  # validates, fills defaults
+    wanted = model_class(model).side_inputs(build_config(model, **model_config))  # validates the options
+    side_inputs = resolve_side_inputs(store, dataset, wanted)
+    resolved = resolve_features(store, dataset, list(modalities), features)
+    data = dialogue_graphs(store, dataset, resolved, side_inputs=side_inputs)
+    train_config = TrainConfig.from_dict({**loaded.train, **(train_overrides or {})})
+    spec = data_spec(data, most_speakers(data))
+    network = create_model(model, spec, **model_config)
     config = {
         "dataset": dataset,
         "utterances": store.utterances_lineage(dataset).get("fingerprint"),
@@ -106,10 +109,15 @@ def plan_runs(
         "classes": data.classes,
         "dims": data.dims,
         "num_speakers": spec.num_speakers,
-        "model_config": model_config,
+        "model_config": network.config_dict(),
         "train_config": {k: v for k, v in asdict(train_config).items() if k not in ("device", "amp")},
         "settings": loaded.source,
     }
+    if side_inputs:  # only when present, so that the other models' run ids stay as they were
+        fingerprint = store.features_fingerprint
+        config["side_inputs"] = {n: [m, e, fingerprint(dataset, m, e)] for n, (m, e) in side_inputs.items()}
+    if network.variant():
+        config["variant"] = network.variant()
     return RunPlan(data, spec, train_config, config)
 
 
@@ -161,14 +169,16 @@ def evaluate_run(store: FeatureStore, run_id: str, *, device: str = "auto", batc
         raise FileNotFoundError(f"no run {run_id!r} in {store.root}/runs (runs: {', '.join(known) or 'none'})")
     checkpoint = torch.load(run_dir / "checkpoint.pt", map_location="cpu", weights_only=True)
     config = checkpoint["config"]
-    data = dialogue_graphs(store, config["dataset"], config["features"], config["classes"])
+    side_inputs = {n: (m, e) for n, (m, e, _) in config.get("side_inputs", {}).items()}
+    data = dialogue_graphs(store, config["dataset"], config["features"], config["classes"], side_inputs)
     if data.dims != config["dims"]:
         raise ValueError(f"run {run_id}: feature sizes are now {data.dims}, the checkpoint expects {config['dims']}")
-    spec = DataSpec(config["dims"], len(config["classes"]), config["num_speakers"])
+    spec = data_spec(data, config["num_speakers"])
     network = create_model(config["model"], spec, **config["model_config"])
     network.load_state_dict(checkpoint["state_dict"])
-    history = json.loads((run_dir / "metrics.json").read_text())["history"]
-    result = FitResult(checkpoint["state_dict"], checkpoint["epoch"], checkpoint["val_metrics"], history)
+    stored = json.loads((run_dir / "metrics.json").read_text())
+    result = FitResult(checkpoint["state_dict"], checkpoint["epoch"], checkpoint["val_metrics"], stored["history"],
+                       stored.get("pretrain_history", []))  # fmt: skip
     train_config = replace(TrainConfig.from_dict(config["train_config"]), device=device, batch_size=batch_size)
     return _write_run(store, run_id, config, network, data, result, train_config)
 
@@ -193,11 +203,13 @@ def _write_run(
                   "val_metrics": result.val_metrics}  # fmt: skip
     torch.save(checkpoint, run_dir / "checkpoint.pt")
     report = {"run_id": run_id, "epoch": result.epoch, **{s: m.as_dict() for s, m in metrics.items()},
-              "history": result.history}  # fmt: skip
+              "history": result.history, "pretrain_history": result.pretrain_history}  # fmt: skip
     (run_dir / "metrics.json").write_text(json.dumps(report, indent=2) + "\n")
     title = f"{config['model']} on {config['dataset']} ({', '.join(config['features'])}), seed {config['seed']}"
     rows = {f"{run_id} {s}": m for s, m in metrics.items()}
-    (run_dir / "report.md").write_text(f"# {title}\n\nSelected epoch {result.epoch}.\n\n{paper_table(rows)}\n")
+    variant = f"Variant: {config['variant']}.\n\n" if config.get("variant") else ""
+    report_text = f"# {title}\n\n{variant}Selected epoch {result.epoch}.\n\n{paper_table(rows)}\n"
+    (run_dir / "report.md").write_text(report_text)
     shown = metrics.get("test") or metrics["val"]
     plot_confusion(shown, run_dir / "confusion.png", f"{title}, {'test' if 'test' in metrics else 'val'}")
     plot_curves(result.history, result.epoch, run_dir / "curves.png", title)
@@ -239,6 +251,11 @@ def seed_summary(results: Sequence[RunResult]) -> dict[str, tuple[float, float]]
         values = np.array([100 * getattr(r.test or r.val, key) for r in results])
         summary[key] = (float(values.mean()), float(values.std(ddof=1)) if len(values) > 1 else 0.0)
     return summary
+
+
+def data_spec(data: GraphDataset, num_speakers: int) -> DataSpec:
+    """The sizes, class names and side-input sizes a model is built from."""
+    return DataSpec(data.dims, len(data.classes), num_speakers, tuple(data.classes), data.side_dims)
 
 
 def most_speakers(data: GraphDataset) -> int:

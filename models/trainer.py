@@ -11,7 +11,7 @@ import copy
 import random
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import numpy as np
@@ -60,12 +60,13 @@ class TrainConfig:
 
 @dataclass
 class FitResult:
-    """The selected epoch's weights and validation scores, and the per-epoch history."""
+    """The selected epoch's weights and validation scores, the per-epoch history and that of the model's pretraining."""
 
     state_dict: dict[str, torch.Tensor]
     epoch: int
     val_metrics: dict[str, float]
     history: list[dict[str, float]]
+    pretrain_history: list[dict[str, float]] = field(default_factory=list)
 
 
 @dataclass
@@ -125,6 +126,7 @@ def fit(
     optimizer = torch.optim.Adam(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
     scaler = torch.amp.GradScaler(device.type, enabled=use_amp)
     weight = class_weights(train, model.spec.num_classes).to(device) if config.class_weights else None
+    pretrain_history = model.pretrain(loader, device)  # a phase of the model's own (AR-IIGCN's GAN), usually none
     best: FitResult | None = None
     history: list[dict[str, float]] = []
     bar = tqdm(range(1, config.epochs + 1), desc=desc, unit="epoch", disable=not progress)
@@ -156,7 +158,7 @@ def fit(
         history.append(record)
         if best is None or record["val_weighted_f1"] > best.val_metrics["val_weighted_f1"]:
             state = copy.deepcopy({k: v.detach().cpu() for k, v in model.state_dict().items()})
-            best = FitResult(state, epoch, {k: v for k, v in record.items() if k != "epoch"}, history)
+            best = FitResult(state, epoch, {k: v for k, v in record.items() if k != "epoch"}, history, pretrain_history)
         bar.set_postfix(loss=f"{record['train_loss']:.3f}", val_wf1=f"{100 * metrics.weighted_f1:.2f}",
                         best=best.epoch)  # fmt: skip
         if on_epoch is not None:

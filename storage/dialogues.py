@@ -28,11 +28,17 @@ class DialogueArrays:
     masks: dict[str, np.ndarray]
 
 
-def read_dialogues(store: FeatureStore, dataset: str, features: Mapping[str, str]) -> list[DialogueArrays]:
+def read_dialogues(
+    store: FeatureStore,
+    dataset: str,
+    features: Mapping[str, str],
+    side_inputs: Mapping[str, tuple[str, str]] | None = None,
+) -> list[DialogueArrays]:
     """Align the feature tables named in ``features`` (modality -> extractor id) with the dataset's dialogues.
 
-    Dialogues come in the order they were ingested, utterances in turn order. Feature rows for utterances that
-    are no longer in the dataset are ignored.
+    ``side_inputs`` (name -> (modality, extractor id)) adds further tables under their own names, e.g. clue
+    vectors a model reads besides the modalities. Dialogues come in the order they were ingested, utterances in
+    turn order. Feature rows for utterances that are no longer in the dataset are ignored.
     """
     utterances = store.read_utterances(dataset)
     order = pc.sort_indices(utterances, sort_keys=[("dialogue_id", "ascending"), ("turn", "ascending")])
@@ -42,7 +48,8 @@ def read_dialogues(store: FeatureStore, dataset: str, features: Mapping[str, str
     index = {row["utterance_id"]: i for i, row in enumerate(rows)}
     stacked: dict[str, np.ndarray] = {}
     present: dict[str, np.ndarray] = {}
-    for modality, extractor in features.items():
+    tables = {m: (m, e) for m, e in features.items()} | dict(side_inputs or {})
+    for name, (modality, extractor) in tables.items():
         table = store.read_features(dataset, modality, extractor)
         positions = np.array([index.get(u, -1) for u in table.utterance_ids], dtype=np.int64)
         keep = positions >= 0
@@ -50,7 +57,7 @@ def read_dialogues(store: FeatureStore, dataset: str, features: Mapping[str, str
         array[positions[keep]] = table.vectors[keep]
         mask = np.zeros(len(rows), dtype=bool)
         mask[positions[keep]] = True
-        stacked[modality], present[modality] = array, mask
+        stacked[name], present[name] = array, mask
 
     dialogues: dict[str, list[int]] = {}
     for i, row in enumerate(rows):

@@ -20,6 +20,7 @@ SMALL = {
         "warmup_epochs": 0,
         "p_exe": 1.0,
     },
+    "ar_iigcn": {"hidden": 16, "edge_hidden": 8, "classifier_hidden": 16, "gan_hidden": 16, "gan_epochs": 1},
 }
 """Small sizes per model, so the registry-wide tests stay fast; AMB-DSGDN's modality dropout is always on."""
 
