@@ -39,7 +39,6 @@ from dataclasses import dataclass
 
 import torch
 from torch import nn
-from torch.nn import functional as F
 from torch_geometric.data import Batch
 from torch_geometric.utils import softmax
 
@@ -104,7 +103,7 @@ class SpeakerRelationConv(nn.Module):
         out = torch.zeros_like(x)
         out.index_add_(0, target[~loop], self.neighbour(x)[source[~loop]] * scale[~loop].unsqueeze(-1))
         out.index_add_(0, target[loop], self.itself(x)[source[loop]] * scale[loop].unsqueeze(-1))
-        return F.gelu(out)
+        return nn.functional.gelu(out)
 
 
 @register

@@ -22,12 +22,12 @@ Anchors without a positive are skipped; a batch with none gives a zero loss (wit
 from __future__ import annotations
 
 import torch
-from torch.nn import functional as F
+from torch import nn
 
 
 def _similarity(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     """Dot products of softmax-normalised rows, ``[n, d] x [k, d] -> [n, k]`` in [0, 1]."""
-    return F.softmax(a.float(), dim=-1) @ F.softmax(b.float(), dim=-1).T
+    return nn.functional.softmax(a.float(), dim=-1) @ nn.functional.softmax(b.float(), dim=-1).T
 
 
 def _ratio_loss(similarity: torch.Tensor, positive: torch.Tensor, negative: torch.Tensor) -> torch.Tensor:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import torch
 from torch import nn
-from torch.nn import functional as F
 
 
 def _mlp(in_dim: int, hidden: int, out_dim: int) -> nn.Sequential:
@@ -57,11 +56,11 @@ class TriModalGAN(nn.Module):
             real = projected[m][masks[m]].detach()
             if len(real):
                 score = self.discriminators[m](real)
-                loss = loss + F.binary_cross_entropy_with_logits(score, torch.ones_like(score))
+                loss = loss + nn.functional.binary_cross_entropy_with_logits(score, torch.ones_like(score))
         for m, o, both in self._pairs(masks):
             if both.any():
                 score = self.discriminators[m](self.generators[m](projected[o][both].detach()).detach())
-                loss = loss + F.binary_cross_entropy_with_logits(score, torch.zeros_like(score))
+                loss = loss + nn.functional.binary_cross_entropy_with_logits(score, torch.zeros_like(score))
         return loss
 
     def generator_loss(self, projected: dict[str, torch.Tensor], masks: dict[str, torch.Tensor]) -> torch.Tensor:
@@ -70,7 +69,7 @@ class TriModalGAN(nn.Module):
         for m, o, both in self._pairs(masks):
             if both.any():
                 score = self.discriminators[m](self.generators[m](projected[o][both]))
-                loss = loss + F.binary_cross_entropy_with_logits(score, torch.ones_like(score))
+                loss = loss + nn.functional.binary_cross_entropy_with_logits(score, torch.ones_like(score))
         return loss
 
 

@@ -64,7 +64,7 @@ def test_many_speakers_and_eval_mode_are_deterministic(name, make_batch):
 
 def test_unknown_names_and_options_list_the_valid_ones():
     spec = DataSpec({"text": 4}, 3)
-    with pytest.raises(ValueError, match="valid models: amb_dsgdn, bc_lstm"):
+    with pytest.raises(ValueError, match="valid models: amb_dsgdn, ar_iigcn, bc_lstm"):
         create_model("dialoguernn", spec)
     with pytest.raises(ValueError, match="has no option depth; its options: dropout, hidden"):
         create_model("mlp", spec, depth=3)
