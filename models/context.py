@@ -8,6 +8,8 @@ missing a modality hidden from the keys.
 
 from __future__ import annotations
 
+import math
+
 import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
@@ -63,3 +65,22 @@ def attend_within_dialogues(
     if memory is None:
         return layer(dense, src_key_padding_mask=~keys)[present]
     return layer(dense, to_dense_batch(memory, batch)[0], ~keys)[present]
+
+
+class DialogueAttention(nn.Module):
+    """Each utterance re-read as an attention-weighted sum of its dialogue's utterances (DialogueGCN §3.4).
+
+    ``beta_i = softmax_j(x_i^T W x_j)`` over the utterances of the dialogue, ``out_i = sum_j beta_ij x_j``.
+    """
+
+    def __init__(self, width: int) -> None:
+        super().__init__()
+        self.weight = nn.Parameter(torch.empty(width, width))  # W_beta
+        nn.init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+
+    def forward(self, x: torch.Tensor, batch: torch.Tensor) -> torch.Tensor:
+        """``[N, width]`` -> ``[N, width]``."""
+        dense, present = to_dense_batch(x, batch)
+        scores = torch.einsum("bid,bjd->bij", dense @ self.weight.T, dense)
+        scores = scores.masked_fill(~present.unsqueeze(1), float("-inf"))
+        return torch.bmm(torch.softmax(scores, dim=-1), dense)[present]

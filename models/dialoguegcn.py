@@ -23,10 +23,10 @@ import torch
 from torch import nn
 from torch_geometric.data import Batch
 from torch_geometric.nn import GraphConv
-from torch_geometric.utils import softmax, to_dense_batch
+from torch_geometric.utils import softmax
 
 from models.base import DataSpec, DialogueModel, MaskedProjection, ModelOutput
-from models.context import DialogueRNN
+from models.context import DialogueAttention, DialogueRNN
 from models.edges import dialogue_edges
 from models.registry import register
 from models.relational_conv import RelationalConv
@@ -61,7 +61,7 @@ class DialogueGCN(DialogueModel):
         self.relational = RelationalConv(g, config.graph_hidden, 2 * spec.num_speakers**2, config.num_bases)
         self.gcn = GraphConv(config.graph_hidden, config.graph_hidden)
         width = g + config.graph_hidden
-        self.attention = nn.Linear(width, width, bias=False)  # §3.4: W_beta
+        self.attention = DialogueAttention(width)  # §3.4
         self.dropout = nn.Dropout(config.dropout)
         self.hidden_layer = nn.Linear(width, config.graph_hidden)
         self.out = nn.Linear(config.graph_hidden, spec.num_classes)
@@ -80,12 +80,5 @@ class DialogueGCN(DialogueModel):
         h = torch.relu(self.gcn(h, edges.edge_index))
         node = torch.cat([g, h], dim=-1)
         if self.config.nodal_attention:
-            node = self._attend(node, batch.batch)
+            node = self.attention(node, batch.batch)
         return ModelOutput(self.out(self.dropout(torch.relu(self.hidden_layer(node)))))
-
-    def _attend(self, node: torch.Tensor, batch: torch.Tensor) -> torch.Tensor:
-        """§3.4: each utterance re-read as an attention-weighted sum of its dialogue's utterances."""
-        dense, present = to_dense_batch(node, batch)
-        scores = torch.einsum("bid,bjd->bij", self.attention(dense), dense)
-        scores = scores.masked_fill(~present.unsqueeze(1), float("-inf"))
-        return torch.bmm(torch.softmax(scores, dim=-1), dense)[present]

@@ -4,7 +4,8 @@ Schlichtkrull et al., ESWC 2018, Eq. 2, as DialogueGCN uses it (Ghosal et al., E
 ``h_i = W_0 x_i + sum_e w_e W_{r_e} x_{j_e}`` over the edges ``j -> i``.
 
 With ``num_bases`` the relation weights share a basis, ``W_r = sum_b a_rb V_b`` (Schlichtkrull et al., Eq. 3), which
-keeps DialogueGCN's ``2 M^2`` speaker-pair relations affordable for many-speaker corpora.
+keeps DialogueGCN's ``2 M^2`` speaker-pair relations affordable for many-speaker corpora. ``message_dropout`` is
+DropMessage (Fang et al., AAAI 2023): elements of the per-edge message matrix are dropped while training.
 """
 
 from __future__ import annotations
@@ -23,14 +24,18 @@ class RelationalConv(nn.Module):
         out_dim: output node size.
         num_relations: number of edge types.
         num_bases: share the relation weights through this many bases; ``None`` gives each relation its own.
+        message_dropout: DropMessage rate on the ``[E, out_dim]`` messages (0: none).
 
     Shapes:
         x ``[N, in_dim]``, edge_index ``[2, E]`` (source, target), edge_type ``[E]``, edge_weight ``[E]`` ->
         ``[N, out_dim]``.
     """
 
-    def __init__(self, in_dim: int, out_dim: int, num_relations: int, num_bases: int | None = None) -> None:
+    def __init__(
+        self, in_dim: int, out_dim: int, num_relations: int, num_bases: int | None = None, message_dropout: float = 0.0
+    ) -> None:
         super().__init__()
+        self.drop_message = nn.Dropout(message_dropout)
         self.num_relations = num_relations
         self.num_bases = num_bases if num_bases is not None and num_bases < num_relations else None
         count = self.num_bases or num_relations
@@ -57,6 +62,7 @@ class RelationalConv(nn.Module):
             messages = transformed[source, edge_type]
         else:
             messages = torch.einsum("ek,eko->eo", self.comp[edge_type], transformed[source])
+        messages = self.drop_message(messages)
         out = torch.zeros(x.size(0), messages.size(-1), dtype=messages.dtype, device=x.device)
         out.index_add_(0, target, messages * edge_weight.unsqueeze(-1).to(messages.dtype))
         return self.root(x) + out

@@ -21,6 +21,15 @@ SMALL = {
         "p_exe": 1.0,
     },
     "ar_iigcn": {"hidden": 16, "edge_hidden": 8, "classifier_hidden": 16, "gan_hidden": 16, "gan_epochs": 1},
+    "cmcf_agcn": {
+        "hidden": 16,
+        "heads": 2,
+        "feedforward": 16,
+        "gru_hidden": 8,
+        "graph_hidden": 16,
+        "drop_message": 0.2,
+        "sentiment": {"0": "negative", "1": "neutral", "2": "positive"},
+    },
 }
 """Small sizes per model, so the registry-wide tests stay fast; AMB-DSGDN's modality dropout is always on."""
 

@@ -10,6 +10,7 @@ from models.settings import CONFIG_DIR, load_settings, settings_path
 from models.trainer import TrainConfig
 
 MODELS = sorted(model_classes())
+MELD_CLASSES = ("anger", "disgust", "fear", "joy", "neutral", "sadness", "surprise")
 
 
 @pytest.mark.parametrize("name", MODELS)
@@ -25,7 +26,8 @@ def test_every_value_cites_its_source(name):
 @pytest.mark.parametrize("name", MODELS)
 def test_settings_build_the_model_and_the_trainer(name):
     settings = load_settings(name)
-    model = create_model(name, DataSpec({"text": 8, "audio": 4}, 7, num_speakers=9), **settings.model)
+    spec = DataSpec({"text": 8, "audio": 4}, 7, num_speakers=9, classes=MELD_CLASSES)
+    model = create_model(name, spec, **settings.model)
     assert model.config_dict() == {**model.config_dict(), **settings.model}
     TrainConfig.from_dict(settings.train)
 
