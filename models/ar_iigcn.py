@@ -123,7 +123,7 @@ class ARIIGCN(DialogueModel):
         self.attention = nn.ModuleDict({m: EdgeAttention(d, config.edge_hidden) for m in spec.dims})
         relations = num_relations("speaker_direction")
         self.graphs = nn.ModuleList(
-            nn.ModuleDict({m: SpeakerRelationConv(d, relations) for m in spec.dims}) for _ in range(config.graph_layers)
+            nn.ModuleList(SpeakerRelationConv(d, relations) for _ in range(config.graph_layers)) for _ in spec.dims
         )
         self.dropout = nn.Dropout(config.dropout)
         hidden = config.classifier_hidden
@@ -173,13 +173,13 @@ class ARIIGCN(DialogueModel):
             batch.position, batch.speaker, batch.batch, past=self.config.window, future=self.config.window
         )
         embeddings = {}
-        for m in self.modalities:
+        for m, layers in zip(self.modalities, self.graphs, strict=True):
             usable = masks[m][edges.edge_index[0]]  # no messages from utterances missing this modality
             edge_index, edge_type = edges.edge_index[:, usable], edges.edge_type[usable]
             weight = self.attention[m](projected[m], edge_index)  # Eqs. 8-9, from the projections
             x = projected[m]
-            for layer in self.graphs:
-                x = self.dropout(layer[m](x, edge_index, edge_type, weight))  # Eq. 10
+            for layer in layers.children():
+                x = self.dropout(layer(x, edge_index, edge_type, weight))  # Eq. 10
             embeddings[m] = x
         logits = self.classifier(torch.cat(list(embeddings.values()), dim=-1))  # Eq. 15
         auxiliary = {f"embedding_{m}": x for m, x in embeddings.items()} | {f"mask_{m}": masks[m] for m in masks}

@@ -119,6 +119,7 @@ class CMCFAGCN(DialogueModel):
                 "sentiment mapping; add them to `sentiment:` in the settings file"
             )
         coarse = [SENTIMENTS.index(config.sentiment[c]) for c in spec.classes]
+        self.coarse_of: torch.Tensor
         self.register_buffer("coarse_of", torch.tensor(coarse), persistent=False)
         d = config.hidden
         self.project = MaskedProjection(spec.dims, d)

@@ -20,6 +20,7 @@ BUILTIN_MODULES = (
     "models.mmgcn",
     "models.amb_dsgdn",
     "models.ar_iigcn",
+    "models.cascla",
     "models.cmcf_agcn",
 )
 _REGISTRY: dict[str, type[DialogueModel]] = {}

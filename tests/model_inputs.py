@@ -21,6 +21,14 @@ SMALL = {
         "p_exe": 1.0,
     },
     "ar_iigcn": {"hidden": 16, "edge_hidden": 8, "classifier_hidden": 16, "gan_hidden": 16, "gan_epochs": 1},
+    "cascla": {
+        "model_dim": 16,
+        "hidden": 8,
+        "encoder_heads": 2,
+        "feedforward": 16,
+        "rank": 2,
+        "label_dim": 8,
+    },
     "cmcf_agcn": {
         "hidden": 16,
         "heads": 2,
