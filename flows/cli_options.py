@@ -62,7 +62,8 @@ def echo_options(title: str, cls: type) -> None:
     """Print ``title: first docstring line`` and each field of ``cls.Config`` with its default."""
     click.echo(f"{title}: {(cls.__doc__ or '').strip().splitlines()[0]}")
     for f in dataclasses.fields(cls.Config):  # type: ignore[attr-defined]
-        click.echo(f"    {f.name} = {f.default!r}")
+        default = f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
+        click.echo(f"    {f.name} = {default!r}")
 
 
 def csv_list(value: str, what: str, *, integers: bool = False) -> list[str]:

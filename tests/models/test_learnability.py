@@ -16,6 +16,15 @@ GRAPH_MODELS = {
     "dialoguegcn": {"hidden": 32, "graph_hidden": 32},
     "mmgcn": {"hidden": 64},
     "amb_dsgdn": {"hidden": 64, "feedforward": 128, "encoder_heads": 4, "warmup_epochs": 5},
+    "ar_iigcn": {"hidden": 64, "classifier_hidden": 64, "gan_hidden": 64, "gan_epochs": 3, "dropout": 0.1},
+    "cascla": {"model_dim": 64, "hidden": 32, "encoder_heads": 4, "feedforward": 128, "label_dim": 32},
+    "cmcf_agcn": {
+        "hidden": 32,
+        "feedforward": 64,
+        "gru_hidden": 32,
+        "graph_hidden": 32,
+        "sentiment": {"mood0": "positive", "mood1": "positive", "mood2": "negative", "mood3": "negative"},
+    },
 }
 
 
