@@ -18,6 +18,7 @@ BUILTIN_MODULES = (
     "extractors.audio_opensmile",
     "extractors.audio_bilstm",
     "extractors.visual_cnn",
+    "extractors.comet_clues",
 )
 _REGISTRY: dict[str, type[Extractor]] = {}
 

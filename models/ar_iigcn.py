@@ -34,6 +34,7 @@ Documented choices (the paper is silent or ambiguous):
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -147,6 +148,7 @@ class ARIIGCN(DialogueModel):
         history = []
         self.train()
         for epoch in range(1, self.config.gan_epochs + 1):
+            started = time.perf_counter()
             totals, batches = [0.0, 0.0], 0
             for batch in loader:
                 batch = self.standardize(batch.to(device))
@@ -161,7 +163,8 @@ class ARIIGCN(DialogueModel):
                 generator_optimizer.step()
                 totals, batches = [totals[0] + float(d_loss.detach()), totals[1] + float(g_loss.detach())], batches + 1
             n = max(batches, 1)
-            history.append({"epoch": epoch, "discriminator_loss": totals[0] / n, "generator_loss": totals[1] / n})
+            history.append({"epoch": epoch, "discriminator_loss": totals[0] / n, "generator_loss": totals[1] / n,
+                            "seconds": time.perf_counter() - started})  # fmt: skip
         self.zero_grad(set_to_none=True)
         return history
 

@@ -33,6 +33,7 @@ def write_contagion_dataset(
     noise: float = 0.5,
     seed: int = 0,
     extractor: str = "synthetic",
+    class_names: Sequence[str] | None = None,
 ) -> dict[str, str]:
     """Write utterances and one feature table per modality; return ``{modality: extractor id}``.
 
@@ -46,9 +47,12 @@ def write_contagion_dataset(
         noise: standard deviation of the Gaussian noise on the features.
         seed: random seed (the same seed writes the same dataset).
         extractor: extractor id of the feature tables.
+        class_names: label names (default ``mood0``, ``mood1``, ...), ``num_classes`` of them.
     """
     rng = np.random.default_rng(seed)
-    classes = [f"mood{c}" for c in range(num_classes)]
+    classes = list(class_names) if class_names is not None else [f"mood{c}" for c in range(num_classes)]
+    if len(classes) != num_classes:
+        raise ValueError(f"{len(classes)} class names for {num_classes} classes")
     rows, cues = [], []
     for split, split_lengths in lengths.items():
         for d, length in enumerate(split_lengths):

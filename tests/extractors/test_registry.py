@@ -4,7 +4,13 @@ from extractors.base import Extractor
 from extractors.profiles import load_profile, profile_extractors, profile_names
 from extractors.registry import create_extractor, extractor_classes
 
-EXPECTED = {"audio_bilstm": "audio", "opensmile": "audio", "text_transformer": "text", "visual_cnn": "visual"}
+EXPECTED = {
+    "audio_bilstm": "audio",
+    "comet_clues": "text",
+    "opensmile": "audio",
+    "text_transformer": "text",
+    "visual_cnn": "visual",
+}
 
 
 def test_registry_holds_every_extractor_with_its_modality():
@@ -14,7 +20,7 @@ def test_registry_holds_every_extractor_with_its_modality():
 
 
 def test_unknown_names_and_options_list_the_valid_ones():
-    with pytest.raises(ValueError, match="unknown extractor 'bert'; valid extractors: audio_bilstm, opensmile"):
+    with pytest.raises(ValueError, match="unknown extractor 'bert'; valid extractors: audio_bilstm, comet_clues, opensmile"):
         create_extractor("bert")
     with pytest.raises(ValueError, match=r"has no option colour; its options: .*pooling"):
         create_extractor("text_transformer", colour="red")

