@@ -20,7 +20,9 @@ def test_registry_holds_every_extractor_with_its_modality():
 
 
 def test_unknown_names_and_options_list_the_valid_ones():
-    with pytest.raises(ValueError, match="unknown extractor 'bert'; valid extractors: audio_bilstm, comet_clues, opensmile"):
+    with pytest.raises(
+        ValueError, match="unknown extractor 'bert'; valid extractors: audio_bilstm, comet_clues, opensmile"
+    ):
         create_extractor("bert")
     with pytest.raises(ValueError, match=r"has no option colour; its options: .*pooling"):
         create_extractor("text_transformer", colour="red")

@@ -108,3 +108,47 @@ def test_models_lists_every_model_with_its_options():
     assert "q_base = 0.3" in result.output and "configs/models" in result.output
     helped = run("train", "--help")
     assert helped.exit_code == 0 and "validation" in helped.output and "--seeds" in helped.output
+
+
+PAPER_MODELS = {
+    "ar_iigcn": ["hidden=8", "classifier_hidden=8", "gan_hidden=8", "gan_epochs=1", "beta=0.9", "lam=0.3"],
+    "cascla": [
+        "model_dim=8",
+        "hidden=4",
+        "encoder_heads=2",
+        "feedforward=8",
+        "label_dim=4",
+        "epsilon=0.5",
+        "gamma=1.5",
+    ],
+    "cmcf_agcn": [
+        "hidden=8",
+        "heads=2",
+        "gru_hidden=4",
+        "graph_hidden=8",
+        "alpha=0.5",
+        "sentiment={mood0: positive, mood1: neutral, mood2: negative}",
+    ],
+}
+
+
+@pytest.mark.parametrize("model", sorted(PAPER_MODELS))
+def test_the_papers_models_train_and_evaluate_with_their_options(model, synthetic_store):
+    settings = [arg for value in PAPER_MODELS[model] for arg in ("--set", value)]
+    result = run("train", "--dataset", "syn", "--model", model, "--modalities", "text,audio", "--epochs", "2",
+                 *settings, "--store", synthetic_store, "--quiet")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    run_id = next(line for line in result.output.splitlines() if line.startswith(f"{model}-syn-")).split(":")[0]
+    config = (synthetic_store / "runs" / run_id / "config.json").read_text()
+    assert all(f'"{key}": ' in config for key in (s.split("=")[0] for s in PAPER_MODELS[model]))
+    report = (synthetic_store / "runs" / run_id / "report.md").read_text()
+    assert ("w/o causal-aware knowledge" in report) == (model == "cascla")
+    evaluated = run("evaluate", run_id, "--store", synthetic_store)
+    assert evaluated.exit_code == 0, evaluated.output
+
+
+def test_a_sentiment_mapping_that_misses_a_class_is_a_one_line_error(synthetic_store):
+    result = run("train", "--dataset", "syn", "--model", "cmcf_agcn", "--modalities", "text", "--epochs", "1",
+                 "--set", "sentiment={mood0: positive}", "--store", synthetic_store, "--quiet")  # fmt: skip
+    assert result.exit_code != 0
+    assert "classes ['mood1', 'mood2'] have no sentiment" in result.output
