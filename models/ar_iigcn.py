@@ -42,6 +42,7 @@ import torch
 from torch import nn
 from torch_geometric.data import Batch
 from torch_geometric.utils import softmax
+from tqdm.auto import tqdm
 
 from models.ar_iigcn_losses import hybrid_loss, iccl_loss, imcl_loss
 from models.base import DataSpec, DialogueModel, ModelOutput, masked_cross_entropy, modality_masks
@@ -138,7 +139,9 @@ class ARIIGCN(DialogueModel):
         """Eq. 1 per modality; rows of missing features are exact zeros."""
         return {m: self.project[m](batch[f"x_{m}"]) * batch[f"mask_{m}"].unsqueeze(-1) for m in self.modalities}
 
-    def pretrain(self, loader: Iterable[Batch], device: torch.device) -> list[dict[str, float]]:
+    def pretrain(
+        self, loader: Iterable[Batch], device: torch.device, *, progress: bool = False
+    ) -> list[dict[str, float]]:
         """Algorithm 1, lines 3-11: train the GAN (and through its generators, the projections) on its own."""
         if not self.gan.active or self.config.gan_epochs < 1:
             return []
@@ -147,7 +150,7 @@ class ARIIGCN(DialogueModel):
         discriminator_optimizer = torch.optim.Adam(self.gan.discriminators.parameters(), lr=self.config.gan_lr)
         history = []
         self.train()
-        for epoch in range(1, self.config.gan_epochs + 1):
+        for epoch in tqdm(range(1, self.config.gan_epochs + 1), desc="GAN phase", unit="epoch", disable=not progress):
             started = time.perf_counter()
             totals, batches = [0.0, 0.0], 0
             for batch in loader:

@@ -115,7 +115,9 @@ class DialogueModel(nn.Module, ABC):
     def start_epoch(self, epoch: int) -> None:
         """Called by the trainer before each training epoch (1-based); schedules hook in here."""
 
-    def pretrain(self, loader: Iterable[Batch], device: torch.device) -> list[dict[str, float]]:
+    def pretrain(
+        self, loader: Iterable[Batch], device: torch.device, *, progress: bool = False
+    ) -> list[dict[str, float]]:
         """A training phase with its own objective before the supervised epochs; returns one record per epoch.
 
         Most models have none. AR-IIGCN trains its tri-modal GAN here (Algorithm 1, lines 3-11).

@@ -126,7 +126,9 @@ def fit(
     optimizer = torch.optim.Adam(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
     scaler = torch.amp.GradScaler(device.type, enabled=use_amp)
     weight = class_weights(train, model.spec.num_classes).to(device) if config.class_weights else None
-    pretrain_history = model.pretrain(loader, device)  # a phase of the model's own (AR-IIGCN's GAN), usually none
+    pretrain_history = model.pretrain(
+        loader, device, progress=progress
+    )  # a phase of the model's own (AR-IIGCN's GAN), usually none
     best: FitResult | None = None
     history: list[dict[str, float]] = []
     bar = tqdm(range(1, config.epochs + 1), desc=desc, unit="epoch", disable=not progress)
