@@ -48,10 +48,12 @@ def publish_run(run_dir: Path, stage: str) -> None:
     report = json.loads((run_dir / "metrics.json").read_text())
     split = "test" if "test" in report else "val"
     run_id = report["run_id"]
+    variant = json.loads((run_dir / "config.json").read_text()).get("variant")
     create_table_artifact(
         metrics_rows(report[split]),
         key=artifact_key(stage, "metrics", run_id),
-        description=f"{run_id}: {split} metrics of the validation-selected epoch {report['epoch']}",
+        description=f"{run_id}: {split} metrics of the validation-selected epoch {report['epoch']}"
+        + (f"; variant: {variant}" if variant else ""),
     )
     create_markdown_artifact(
         f"# {run_id}, {split}\n\n{confusion_markdown(report[split])}\n\nPlot: `{run_dir / 'confusion.png'}`\n",
