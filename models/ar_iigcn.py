@@ -46,7 +46,7 @@ from tqdm.auto import tqdm
 
 from models.ar_iigcn_losses import hybrid_loss, iccl_loss, imcl_loss
 from models.base import DataSpec, DialogueModel, ModelOutput, masked_cross_entropy, modality_masks
-from models.edges import SELF, dialogue_edges, num_relations
+from models.edges import SELF, dialogue_edges, num_relations, relation_degree
 from models.graph_data import IGNORE_INDEX
 from models.registry import register
 from models.tri_modal_gan import TriModalGAN
@@ -99,9 +99,7 @@ class SpeakerRelationConv(nn.Module):
         """``[N, dim]`` -> ``[N, dim]``; self-loops (relation ``SELF``) carry ``w_ii``."""
         source, target = edge_index
         loop = edge_type == SELF
-        key = target * self.relations + edge_type
-        count = torch.bincount(key[~loop], minlength=x.size(0) * self.relations).clamp(min=1)
-        scale = torch.where(loop, weight, weight / count[key])
+        scale = torch.where(loop, weight, weight / relation_degree(edge_index, edge_type, x.size(0), self.relations))
         out = torch.zeros_like(x)
         out.index_add_(0, target[~loop], self.neighbour(x)[source[~loop]] * scale[~loop].unsqueeze(-1))
         out.index_add_(0, target[loop], self.itself(x)[source[loop]] * scale[loop].unsqueeze(-1))

@@ -38,7 +38,7 @@ import torch
 from torch import nn
 from torch_geometric.data import Batch
 
-from models.base import DataSpec, DialogueModel, ModelOutput, masked_cross_entropy, modality_masks
+from models.base import DataSpec, DialogueModel, MaskedProjection, ModelOutput, masked_cross_entropy, modality_masks
 from models.causal_interaction import CausalInteraction
 from models.context import attend_within_dialogues
 from models.graph_data import IGNORE_INDEX
@@ -87,7 +87,7 @@ class CaSCLA(DialogueModel):
                 raise ValueError(f"cascla: clues {config.clues!r} are configured but the data carries no clue table")
             clue_dim = spec.side_dims["clues"]
         d = config.model_dim
-        self.project = nn.ModuleDict({m: nn.Linear(dim, d) for m, dim in spec.dims.items()})
+        self.project = MaskedProjection(spec.dims, d)
         self.encoders = nn.ModuleDict(
             {
                 m: nn.TransformerEncoderLayer(
@@ -121,10 +121,10 @@ class CaSCLA(DialogueModel):
     def forward(self, batch: Batch) -> ModelOutput:
         """Logits ``[N, C]``; ``f``, and while training ``f^r`` and ``f_(t)``, go to the SCLA loss."""
         masks = modality_masks(batch, self.modalities)
-        encoded = {}
-        for m in self.modalities:
-            x = self.project[m](batch[f"x_{m}"]) * masks[m].unsqueeze(-1)
-            encoded[m] = attend_within_dialogues(self.encoders[m], x, masks[m], batch.batch) * masks[m].unsqueeze(-1)
+        encoded = {
+            m: attend_within_dialogues(self.encoders[m], x, masks[m], batch.batch) * masks[m].unsqueeze(-1)
+            for m, x in self.project(batch).items()
+        }
         balanced = self.balance(encoded, masks)
         fused = self.fusion(balanced)
         clues = batch["x_clues"] * batch["mask_clues"].unsqueeze(-1) if self.config.clues else None

@@ -44,7 +44,7 @@ from torch_geometric.utils import softmax
 
 from models.base import DataSpec, DialogueModel, MaskedProjection, ModelOutput, masked_cross_entropy, modality_masks
 from models.context import DialogueAttention, DialogueRNN, attend_within_dialogues
-from models.edges import dialogue_edges, num_relations
+from models.edges import dialogue_edges, num_relations, relation_degree
 from models.graph_data import IGNORE_INDEX
 from models.registry import register
 from models.relational_conv import RelationalConv
@@ -158,9 +158,7 @@ class CMCFAGCN(DialogueModel):
         source, target = edges.edge_index
         scores = (self.query(g)[target] * self.key(g)[source]).sum(-1) / g.size(-1) ** 0.5
         alpha = softmax(scores.float(), target, num_nodes=g.size(0)).to(g.dtype)
-        relations = self.relational.num_relations
-        key = target * relations + edges.edge_type
-        per_relation = torch.bincount(key, minlength=g.size(0) * relations)[key]  # c_{i,r}
+        per_relation = relation_degree(edges.edge_index, edges.edge_type, g.size(0), self.relational.num_relations)
         h = torch.relu(self.relational(g, edges.edge_index, edges.edge_type, alpha / per_relation))
         unit = torch.ones_like(alpha)
         h = torch.relu(self.gcn(h, edges.edge_index, torch.zeros_like(edges.edge_type), unit))

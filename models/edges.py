@@ -97,3 +97,11 @@ def dialogue_edges(
     else:
         edge_type = (speaker[source] * num_speakers + speaker[target]) * 2 + ahead.long()
     return DialogueEdges(edge_index, edge_type.long(), relations)
+
+
+def relation_degree(
+    edge_index: torch.Tensor, edge_type: torch.Tensor, num_nodes: int, num_relations: int
+) -> torch.Tensor:
+    """``|N_i^r|`` per edge ``j -> i`` of relation ``r``: the edges of that relation reaching ``i`` (``c_{i,r}``)."""
+    key = edge_index[1] * num_relations + edge_type
+    return torch.bincount(key, minlength=num_nodes * num_relations)[key]
