@@ -1,9 +1,12 @@
 # emoflow: `make demo` and `make test` each do all the set-up they need, then the job.
-# Set-up is idempotent: system packages are installed only when missing, the virtualenv and the install
-# only when pyproject.toml changed.
+# Set-up is idempotent: system packages are installed only when missing; the virtualenv is synced to uv.lock
+# (exact versions, nothing resolved afresh) only when pyproject.toml or uv.lock changed.
 
 PYTHON ?= python3
-VENV ?= .venv
+UV_VERSION := 0.13.8
+# uv from PATH when there is one, else a pinned copy installed into .tools/ with pip.
+UV ?= $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.emoflow-installed
 SYSTEM_PACKAGES := ffmpeg espeak-ng
@@ -13,7 +16,7 @@ export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 120
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export HF_HUB_OFFLINE ?= 1
 
-.PHONY: help setup system-packages demo test bench lint clean
+.PHONY: help setup system-packages lock-check demo test bench lint clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-16s %s\n", $$1, $$2}'
@@ -35,11 +38,17 @@ system-packages:  ## install ffmpeg and espeak-ng when missing
 	  fi; \
 	fi
 
-$(STAMP): pyproject.toml
+.tools/bin/uv:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "emoflow needs Python 3.11 or newer; set PYTHON=python3.11")'
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@test -x $(BIN)/uv || $(BIN)/python -m pip install -q uv
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev]'
+	$(PYTHON) -m venv .tools
+	.tools/bin/python -m pip install --quiet uv==$(UV_VERSION)
+
+lock-check: | $(UV)  ## fail when pyproject.toml and uv.lock disagree
+	$(UV) lock --check
+
+$(STAMP): pyproject.toml uv.lock | $(UV)
+	$(UV) sync --locked --extra dev --python $(PYTHON) --quiet
+	$(BIN)/python -m emoflow.core.install_check
 	@touch $(STAMP)
 
 demo: setup  ## the pipeline flow on a small corpus of real media: ingest, extract, train, evaluate, query
@@ -51,10 +60,11 @@ test: setup  ## run the test suite
 bench: setup  ## run the benchmarks and print their tables
 	@set -e; for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b; done
 
-lint: setup  ## ruff and mypy
+lint: setup  ## ruff, mypy and the import layers (lint-imports: cli > flows > models > extractors > storage > core)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 clean:  ## remove the virtualenv, the demo output and caches
-	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) .tools $(DEMO_DIR) .pytest_cache .ruff_cache .mypy_cache

@@ -15,11 +15,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from extractors.base import Extractor, option_names
-from extractors.demo_corpus import make_demo_corpus
-from extractors.profiles import profile_extractors
-from extractors.run import utterance_inputs
-from storage import FeatureStore, ingest_corpus
+from emoflow.cli.demo_corpus import make_demo_corpus
+from emoflow.extractors.base import Extractor, option_names
+from emoflow.extractors.profiles import profile_extractors
+from emoflow.extractors.run import utterance_inputs
+from emoflow.storage import FeatureStore, ingest_corpus
 
 ONE_AT_A_TIME = {"batch_size": 1, "workers": 1}
 

@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from storage import FeatureStore, ingest_corpus
+from emoflow.storage import FeatureStore, ingest_corpus
 
 MELD = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "meld"
 MEDIA_FILES, MEDIA_MIB = 64, 4

@@ -6,8 +6,9 @@
    before the first, so neither pays for it); the ratio is measured side by side in one run.
 2. MELD, text only: ``pipeline`` on the MELD transcripts (../shared/data/meld, no media) with the offline
    sentence encoder (all-MiniLM-L6-v2, 384-d), frozen and then fine-tuned on the train labels, training the
-   five models of part 1 with 3 seeds each, epochs selected on validation; test weighted F1 and accuracy as
-   mean ± std over seeds, next to the papers' text-only rows (their RoBERTa features differ: see the README).
+   mlp, bc_lstm, DialogueGCN, MMGCN and AMB-DSGDN with 3 seeds each, epochs selected on validation; test
+   weighted F1 and accuracy as mean ± std over seeds, next to the papers' text-only rows (their RoBERTa
+   features differ: see the README).
 
 Run with ``make bench`` or ``python benchmarks/bench_pipeline.py [--skip-meld] [--meld-epochs N]``; the MELD
 store (default /tmp/emoflow-bench/meld) keeps its cache between invocations.
@@ -36,7 +37,7 @@ ENCODERS = {
 
 
 def cold_versus_warm(pipeline) -> None:
-    from extractors.demo_corpus import make_demo_corpus
+    from emoflow.cli.demo_corpus import make_demo_corpus
 
     with tempfile.TemporaryDirectory() as folder:
         corpus = make_demo_corpus(Path(folder) / "corpus", progress=False).manifest
@@ -97,7 +98,7 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))
     from prefect.testing.utilities import prefect_test_harness
 
-    from flows.pipeline_flow import pipeline
+    from emoflow.flows.pipeline_flow import pipeline
 
     with prefect_test_harness(server_startup_timeout=120):
         if not args.skip_demo:

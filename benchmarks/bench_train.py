@@ -44,12 +44,12 @@ def measure(store: Path, model: str, epochs: int, device: str) -> dict[str, floa
     """Child process: train ``model`` for ``epochs`` and report seconds per epoch and peak memory."""
     import torch
 
-    from models.graph_data import dialogue_graphs
-    from models.registry import create_model
-    from models.runs import data_spec, most_speakers
-    from models.settings import load_settings
-    from models.trainer import TrainConfig, fit, seed_everything
-    from storage import FeatureStore
+    from emoflow.models.graph_data import dialogue_graphs
+    from emoflow.models.registry import create_model
+    from emoflow.models.training.runs import data_spec, most_speakers
+    from emoflow.models.training.settings import load_settings
+    from emoflow.models.training.trainer import TrainConfig, fit, seed_everything
+    from emoflow.storage import FeatureStore
 
     data = dialogue_graphs(FeatureStore(store), "meld_sized", {m: "synthetic" for m in DIMS})
     settings = load_settings(model)
@@ -87,8 +87,8 @@ def main() -> None:
         print(f"skipping the training benchmark: the MELD transcripts ({MELD}) are absent")
         return
 
-    from models.synthetic import write_contagion_dataset
-    from storage import FeatureStore
+    from emoflow.storage import FeatureStore
+    from emoflow.testing.synthetic import write_contagion_dataset
 
     lengths = meld_lengths()
     with tempfile.TemporaryDirectory() as work:

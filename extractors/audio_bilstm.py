@@ -20,8 +20,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from extractors.audio_opensmile import FEATURE_SETS, SmileRunner
-from extractors.base import (
+from emoflow.extractors.audio_opensmile import FEATURE_SETS, SmileRunner
+from emoflow.extractors.base import (
     NOT_HASHED,
     Extraction,
     Extractor,
@@ -31,8 +31,8 @@ from extractors.base import (
     config_hash,
     resolve_device,
 )
-from extractors.registry import register
-from extractors.training import labelled_splits, train_classifier, training_key
+from emoflow.extractors.registry import register
+from emoflow.extractors.training import labelled_splits, train_classifier, training_key
 
 
 @dataclass(frozen=True)

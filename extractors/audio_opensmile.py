@@ -18,10 +18,10 @@ from pathlib import Path
 import numpy as np
 from tqdm.auto import tqdm
 
-from extractors.base import NOT_HASHED, Extraction, Extractor, UtteranceInput, check_choice
-from extractors.media import MediaError, decode_audio, failure_reason
-from extractors.registry import register
-from storage.store import ErrorRecord
+from emoflow.extractors.base import NOT_HASHED, Extraction, Extractor, UtteranceInput, check_choice
+from emoflow.extractors.media import MediaError, decode_audio, failure_reason
+from emoflow.extractors.registry import register
+from emoflow.storage.store import ErrorRecord
 
 FEATURE_SETS = ("IS10", "ComParE_2016", "eGeMAPSv02")
 LEVELS = ("functionals", "lld")

@@ -16,8 +16,8 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from storage.hashing import json_digest
-from storage.store import ErrorRecord
+from emoflow.storage.hashing import json_digest
+from emoflow.storage.store import ErrorRecord
 
 NOT_HASHED = {"hash": False}
 """Field metadata of config values that change speed, never the features (batch size, workers, device)."""

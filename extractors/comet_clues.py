@@ -1,9 +1,9 @@
-"""Commonsense clue vectors from a COMET checkpoint: CaSCLA's causal clues (Guan et al., paper 002, §3.2).
+"""Commonsense clue vectors from a COMET checkpoint: CaSCLA's causal clues (Guan et al., ICIC 2025, §3.2).
 
 For each utterance and each of six ATOMIC relations the utterance text, a mask token and the relation are
 encoded together (``u_i [MASK] oReact``) and the last encoder layer's hidden state at the mask token is the
 relation's clue. The six clues are stored side by side in one vector, intra-cause relations first
-(xReact, xEffect, xWant, then oReact, oEffect, oWant), which is the layout :mod:`models.causal_interaction`
+(xReact, xEffect, xWant, then oReact, oEffect, oWant), which is the layout :mod:`models.cascla.causal_interaction`
 reads. CaSCLA uses the table when its ``clues`` option names this extractor's id.
 
 COMET weights are not on PyPI: give a local checkpoint folder (a seq2seq COMET such as COMET-ATOMIC-2020 BART,
@@ -21,9 +21,17 @@ from typing import Any
 import numpy as np
 from tqdm.auto import tqdm
 
-from extractors.base import NOT_HASHED, Extraction, Extractor, UtteranceInput, WeightsError, batches, resolve_device
-from extractors.registry import register
-from extractors.text_transformer import load_text_model
+from emoflow.extractors.base import (
+    NOT_HASHED,
+    Extraction,
+    Extractor,
+    UtteranceInput,
+    WeightsError,
+    batches,
+    resolve_device,
+)
+from emoflow.extractors.registry import register
+from emoflow.extractors.text_transformer import load_text_model
 
 RELATIONS = ("xReact", "xEffect", "xWant", "oReact", "oEffect", "oWant")
 """Intra-cause relations (the speaker's own), then inter-cause relations (effects on others), §3.2."""

@@ -20,7 +20,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from extractors.base import WeightsError
+from emoflow.extractors.base import WeightsError
 
 IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
 

@@ -16,25 +16,31 @@ from typing import Any
 
 import yaml
 
-from extractors.base import Extractor, option_names
-from extractors.registry import create_extractor, extractor_classes
-from storage.schema import MODALITIES
+from emoflow.core.resources import config_files, config_label
+from emoflow.extractors.base import Extractor, option_names
+from emoflow.extractors.registry import create_extractor, extractor_classes
+from emoflow.storage.schema import MODALITIES
 
-PROFILE_DIR = Path(__file__).resolve().parents[1] / "configs" / "extractors"
 DEFAULT_PROFILE = "paper"
 
 
 def profile_names() -> list[str]:
     """The profiles in ``configs/extractors/``."""
-    return sorted(p.stem for p in PROFILE_DIR.glob("*.yaml"))
+    return sorted(config_files("extractors"))
 
 
 def load_profile(profile: str) -> dict[str, list[dict[str, Any]]]:
     """The profile's extractor specs per modality (each a dict with ``extractor`` and its options)."""
-    path = Path(profile) if profile.endswith((".yaml", ".yml")) else PROFILE_DIR / f"{profile}.yaml"
-    if not path.is_file():
-        raise ValueError(f"no extractor profile {profile!r} (known: {', '.join(profile_names())}, or a .yaml path)")
-    content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    builtin = config_files("extractors")
+    if profile.endswith((".yaml", ".yml")):
+        if not Path(profile).is_file():
+            raise ValueError(f"extractor profile {profile}: no such file")
+        path, text = profile, Path(profile).read_text(encoding="utf-8")
+    elif profile in builtin:
+        path, text = config_label("extractors", profile), builtin[profile].read_text(encoding="utf-8")
+    else:
+        raise ValueError(f"no extractor profile {profile!r} (known: {', '.join(sorted(builtin))}, or a .yaml path)")
+    content = yaml.safe_load(text) or {}
     if not isinstance(content, dict) or set(content) - set(MODALITIES):
         raise ValueError(f"{path}: a profile maps modalities ({', '.join(MODALITIES)}) to lists of extractors")
     classes = extractor_classes()

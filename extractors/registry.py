@@ -9,16 +9,16 @@ from __future__ import annotations
 import importlib
 from typing import Any, TypeVar
 
-from extractors.base import Extractor, option_names
+from emoflow.extractors.base import Extractor, option_names
 
 E = TypeVar("E", bound=type[Extractor])
 
 BUILTIN_MODULES = (
-    "extractors.text_transformer",
-    "extractors.audio_opensmile",
-    "extractors.audio_bilstm",
-    "extractors.visual_cnn",
-    "extractors.comet_clues",
+    "emoflow.extractors.text_transformer",
+    "emoflow.extractors.audio_opensmile",
+    "emoflow.extractors.audio_bilstm",
+    "emoflow.extractors.visual_cnn",
+    "emoflow.extractors.comet_clues",
 )
 _REGISTRY: dict[str, type[Extractor]] = {}
 

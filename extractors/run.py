@@ -22,11 +22,11 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from extractors.base import Extractor, UtteranceInput
-from storage.hashing import json_digest
-from storage.lineage import make_lineage
-from storage.parquet_io import parquet_files, read_lineage
-from storage.store import FeatureStore
+from emoflow.extractors.base import Extractor, UtteranceInput
+from emoflow.storage.hashing import json_digest
+from emoflow.storage.lineage import make_lineage
+from emoflow.storage.parquet_io import parquet_files, read_lineage
+from emoflow.storage.store import FeatureStore
 
 DEFAULT_CHUNK_SIZE = 1000
 

@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 import torch
 
-from extractors.base import UtteranceInput, batches
-from extractors.training import labelled_splits, train_classifier, training_key
+from emoflow.extractors.base import UtteranceInput, batches
+from emoflow.extractors.training import labelled_splits, train_classifier, training_key
 
 if TYPE_CHECKING:
-    from extractors.text_transformer import TextTransformerConfig
+    from emoflow.extractors.text_transformer import TextTransformerConfig
 
 REPORT_FILE = "finetune.json"
 
@@ -44,7 +44,7 @@ def finetune_text_encoder(
     progress: bool = True,
 ) -> tuple[Path, dict[str, Any]]:
     """The folder of the fine-tuned encoder (trained now, or found in the cache) and its training report."""
-    from extractors.text_transformer import load_text_model, pool_hidden, tokenize, utterance_texts
+    from emoflow.extractors.text_transformer import load_text_model, pool_hidden, tokenize, utterance_texts
 
     folder = cache_dir / f"finetuned-{finetune_key(config, rows)}"
     if (folder / REPORT_FILE).is_file():

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from tqdm.auto import tqdm
 
-from extractors.base import (
+from emoflow.extractors.base import (
     NOT_HASHED,
     Extraction,
     Extractor,
@@ -29,7 +29,7 @@ from extractors.base import (
     check_choice,
     resolve_device,
 )
-from extractors.registry import register
+from emoflow.extractors.registry import register
 
 POOLINGS = ("cls", "mean")
 LAYERS = ("last", "last4")
@@ -173,7 +173,7 @@ class TextTransformer(Extractor):
         device = resolve_device(config.device)
         details: dict[str, Any] = {"model": config.model, "weights": resolve_model_source(config.model)}
         if config.finetune_epochs:
-            from extractors.text_finetune import finetune_text_encoder
+            from emoflow.extractors.text_finetune import finetune_text_encoder
 
             folder, report = finetune_text_encoder(config, rows, cache_dir, device=device, progress=progress)
             details.update(weights=str(folder), finetuned=report)

@@ -17,7 +17,7 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
-from extractors.base import UtteranceInput
+from emoflow.extractors.base import UtteranceInput
 
 Batch = tuple[Any, torch.Tensor]
 """Model inputs and the class indices of the batch."""

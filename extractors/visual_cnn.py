@@ -18,12 +18,20 @@ from typing import Any
 import numpy as np
 from tqdm.auto import tqdm
 
-from extractors.base import NOT_HASHED, Extraction, Extractor, UtteranceInput, batches, check_choice, resolve_device
-from extractors.faces import FaceCropper
-from extractors.image_backbones import BACKBONES, load_backbone
-from extractors.media import decode_frames, failure_reason
-from extractors.registry import register
-from storage.store import ErrorRecord
+from emoflow.extractors.base import (
+    NOT_HASHED,
+    Extraction,
+    Extractor,
+    UtteranceInput,
+    batches,
+    check_choice,
+    resolve_device,
+)
+from emoflow.extractors.faces import FaceCropper
+from emoflow.extractors.image_backbones import BACKBONES, load_backbone
+from emoflow.extractors.media import decode_frames, failure_reason
+from emoflow.extractors.registry import register
+from emoflow.storage.store import ErrorRecord
 
 FACE_MODES = ("crop", "require", "whole")
 POOLINGS = ("mean", "max")

@@ -14,7 +14,7 @@ from typing import Any
 
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
-from storage.query import connect
+from emoflow.storage.query import connect
 
 
 def artifact_key(*parts: str) -> str:

@@ -21,9 +21,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from storage.hashing import file_digest, json_digest
-from storage.lineage import library_versions
-from storage.store import FeatureStore
+from emoflow.storage.hashing import file_digest, json_digest
+from emoflow.storage.lineage import library_versions
+from emoflow.storage.store import FeatureStore
 
 
 def content_key(stage: str, store: str | Path, *parts: Any) -> str:

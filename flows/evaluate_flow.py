@@ -7,15 +7,15 @@ from typing import Annotated, Any
 from prefect import flow, get_run_logger, task
 from pydantic import Field
 
-from flows.artifacts import publish_paths, publish_run
-from flows.cache_keys import evaluate_key
-from flows.outcomes import Job, Outcome, run_jobs, summary
-from flows.parameters import Device, Store
-from flows.task_runner import make_task_runner
-from flows.train_flow import run_record
-from models.metrics import paper_table
-from models.runs import evaluate_run
-from storage import FeatureStore
+from emoflow.flows.artifacts import publish_paths, publish_run
+from emoflow.flows.cache_keys import evaluate_key
+from emoflow.flows.outcomes import Job, Outcome, run_jobs, summary
+from emoflow.flows.parameters import Device, Store
+from emoflow.flows.task_runner import make_task_runner
+from emoflow.flows.train_flow import run_record
+from emoflow.models.training.metrics import paper_table
+from emoflow.models.training.runs import evaluate_run
+from emoflow.storage import FeatureStore
 
 
 @task(name="evaluate", task_run_name="evaluate {run_id}", cache_key_fn=evaluate_key, persist_result=True,

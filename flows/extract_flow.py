@@ -16,9 +16,9 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.context import get_run_context
 
-from extractors.base import Extractor
-from extractors.profiles import planned_extractors
-from extractors.run import (
+from emoflow.extractors.base import Extractor
+from emoflow.extractors.profiles import planned_extractors
+from emoflow.extractors.run import (
     DEFAULT_CHUNK_SIZE,
     Chunk,
     ChunkReport,
@@ -28,14 +28,14 @@ from extractors.run import (
     finish_extraction,
     plan_chunks,
 )
-from flows.artifacts import artifact_key, publish_errors, publish_paths
-from flows.cache_keys import extract_chunk_key
-from flows.ingest_flow import ingest_stage
-from flows.outcomes import Job, Outcome, run_jobs, summary
-from flows.parameters import ChunkSize, Dataset, Layout, Modalities, Options, Profile, Store
-from flows.task_runner import make_task_runner, runs_in_processes
-from storage import FeatureStore
-from storage.schema import MODALITIES
+from emoflow.flows.artifacts import artifact_key, publish_errors, publish_paths
+from emoflow.flows.cache_keys import extract_chunk_key
+from emoflow.flows.ingest_flow import ingest_stage
+from emoflow.flows.outcomes import Job, Outcome, run_jobs, summary
+from emoflow.flows.parameters import ChunkSize, Dataset, Layout, Modalities, Options, Profile, Store
+from emoflow.flows.task_runner import make_task_runner, runs_in_processes
+from emoflow.storage import FeatureStore
+from emoflow.storage.schema import MODALITIES
 
 
 @task(

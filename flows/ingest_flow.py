@@ -7,13 +7,13 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.states import State
 
-from flows.artifacts import publish_errors, publish_paths
-from flows.cache_keys import ingest_key
-from flows.outcomes import Job, Outcome, run_jobs
-from flows.parameters import Dataset, Layout, Options, Store
-from flows.task_runner import make_task_runner
-from storage import FeatureStore
-from storage.ingest import ingest_corpus as ingest_into_store
+from emoflow.flows.artifacts import publish_errors, publish_paths
+from emoflow.flows.cache_keys import ingest_key
+from emoflow.flows.outcomes import Job, Outcome, run_jobs
+from emoflow.flows.parameters import Dataset, Layout, Options, Store
+from emoflow.flows.task_runner import make_task_runner
+from emoflow.storage import FeatureStore
+from emoflow.storage.ingest import ingest_corpus as ingest_into_store
 
 
 def retry_on_io_error(_: Any, __: Any, state: State[Any]) -> bool:

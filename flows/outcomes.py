@@ -13,8 +13,8 @@ from typing import Any
 from prefect import Task
 from prefect.futures import PrefectFuture
 
-from extractors.base import resolve_device
-from flows.cache_keys import result_storage
+from emoflow.extractors.base import resolve_device
+from emoflow.flows.cache_keys import result_storage
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ def _unique(values: list[Any]) -> list[Any]:
 
 
 def _known_model(name: str) -> str:
-    from models.registry import model_classes
+    from emoflow.models.registry import model_classes
 
     if name not in model_classes():
         raise ValueError(f"unknown model {name!r}; models: {', '.join(model_classes())}")

@@ -16,14 +16,14 @@ from typing import Any
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_table_artifact
 
-from extractors.profiles import planned_extractors
-from extractors.run import DEFAULT_CHUNK_SIZE, ExtractReport
-from flows.artifacts import artifact_key, publish_errors, publish_run
-from flows.evaluate_flow import evaluate_stage
-from flows.extract_flow import extract_stage, publish_extraction
-from flows.ingest_flow import ingest_stage
-from flows.outcomes import Outcome, summary
-from flows.parameters import (
+from emoflow.extractors.profiles import planned_extractors
+from emoflow.extractors.run import DEFAULT_CHUNK_SIZE, ExtractReport
+from emoflow.flows.artifacts import artifact_key, publish_errors, publish_run
+from emoflow.flows.evaluate_flow import evaluate_stage
+from emoflow.flows.extract_flow import extract_stage, publish_extraction
+from emoflow.flows.ingest_flow import ingest_stage
+from emoflow.flows.outcomes import Outcome, summary
+from emoflow.flows.parameters import (
     ChunkSize,
     Dataset,
     Device,
@@ -37,10 +37,10 @@ from flows.parameters import (
     Seeds,
     Store,
 )
-from flows.task_runner import make_task_runner
-from flows.train_flow import train_stage
-from storage import FeatureStore
-from storage.schema import MODALITIES
+from emoflow.flows.task_runner import make_task_runner
+from emoflow.flows.train_flow import train_stage
+from emoflow.storage import FeatureStore
+from emoflow.storage.schema import MODALITIES
 
 DEFAULT_MODELS = ["dialoguegcn"]
 

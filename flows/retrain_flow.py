@@ -4,7 +4,7 @@ It re-extracts what changed, retrains and evaluates, and keeps the new model onl
 weighted F1 is not worse than the current one's.
 
 Both records, and the decision, are published as a table artifact; ``<store>/current/dataset=<d>/<model>.json``
-names the runs in use (:mod:`models.promotion`).
+names the runs in use (:mod:`models.training.promotion`).
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from typing import Any
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_table_artifact
 
-from extractors.run import DEFAULT_CHUNK_SIZE
-from flows.artifacts import artifact_key
-from flows.parameters import (
+from emoflow.extractors.run import DEFAULT_CHUNK_SIZE
+from emoflow.flows.artifacts import artifact_key
+from emoflow.flows.parameters import (
     ChunkSize,
     Dataset,
     Device,
@@ -30,10 +30,10 @@ from flows.parameters import (
     Seeds,
     Store,
 )
-from flows.pipeline_flow import run_pipeline
-from flows.task_runner import make_task_runner
-from models.promotion import ModelRecord, keeps_candidate, promote, read_current
-from storage import FeatureStore
+from emoflow.flows.pipeline_flow import run_pipeline
+from emoflow.flows.task_runner import make_task_runner
+from emoflow.models.training.promotion import ModelRecord, keeps_candidate, promote, read_current
+from emoflow.storage import FeatureStore
 
 
 @flow(name="retrain", task_runner=make_task_runner(), log_prints=True)

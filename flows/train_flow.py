@@ -7,13 +7,23 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.context import get_run_context
 
-from flows.artifacts import publish_paths, publish_run
-from flows.cache_keys import train_key
-from flows.outcomes import Job, Outcome, run_jobs, summary
-from flows.parameters import Dataset, Device, Epochs, FeatureChoice, Modalities, ModelNames, Options, Seeds, Store
-from flows.task_runner import make_task_runner, runs_in_processes
-from models.runs import RunResult, plan_runs, train_run
-from storage import FeatureStore
+from emoflow.flows.artifacts import publish_paths, publish_run
+from emoflow.flows.cache_keys import train_key
+from emoflow.flows.outcomes import Job, Outcome, run_jobs, summary
+from emoflow.flows.parameters import (
+    Dataset,
+    Device,
+    Epochs,
+    FeatureChoice,
+    Modalities,
+    ModelNames,
+    Options,
+    Seeds,
+    Store,
+)
+from emoflow.flows.task_runner import make_task_runner, runs_in_processes
+from emoflow.models.training.runs import RunResult, plan_runs, train_run
+from emoflow.storage import FeatureStore
 
 
 def run_is_complete(store: FeatureStore, run_id: str) -> bool:

@@ -22,8 +22,8 @@ import torch
 from torch import nn
 from torch_geometric.data import Batch, Data
 
-from models.graph_data import IGNORE_INDEX
-from storage.schema import MODALITIES
+from emoflow.models.graph_data import IGNORE_INDEX
+from emoflow.storage.schema import MODALITIES
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,9 @@ import torch
 from torch import nn
 from torch_geometric.data import Batch
 
-from models.base import DataSpec, DialogueModel, MaskedProjection, ModelOutput, classifier_head
-from models.context import DialogueRNN
-from models.registry import register
+from emoflow.models.base import DataSpec, DialogueModel, MaskedProjection, ModelOutput, classifier_head
+from emoflow.models.layers.sequence import DialogueRNN
+from emoflow.models.registry import register
 
 
 @dataclass(frozen=True)

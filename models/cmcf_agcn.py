@@ -1,7 +1,7 @@
 """``cmcf_agcn``: cross-modal context fusion and an adaptive graph convolutional network, trained multi-task.
 
 "Cross-modal Context Fusion and Adaptive Graph Convolutional Network for Multimodal Conversational Emotion
-Recognition" (arXiv 2501.15063; paper 003 is a summary without equations, so every part below is designed from
+Recognition" (arXiv 2501.15063; the summary we read has no equations, so every part below is designed from
 its description and the work it cites, and says so).
 
 Follows the described structure:
@@ -22,7 +22,7 @@ Documented choices (no equations to follow):
   aligned rows of utterances that lack the query modality are zero.
 - Edge weights are scaled dot-product attention ``softmax_j(q(g_i) . k(g_j) / sqrt(d))`` over each node's window,
   divided by ``c_{i,r}`` (neighbours of ``i`` under relation ``r``); relations are speaker/direction
-  (:mod:`models.edges`). Step one is an edge-weighted relational GCN, step two a plain GCN (one relation, unit
+  (:mod:`models.layers.edges`). Step one is an edge-weighted relational GCN, step two a plain GCN (one relation, unit
   weights), both ReLU, both with DropMessage (Fang et al. 2023) at ``drop_message``.
 - The classifier is DialogueGCN's (§3.4): ``[g_i, h_i]``, attention over the dialogue, a ReLU layer; a fine head
   (emotion classes) and a coarse head (three sentiments) share it.
@@ -42,12 +42,19 @@ from torch import nn
 from torch_geometric.data import Batch
 from torch_geometric.utils import softmax
 
-from models.base import DataSpec, DialogueModel, MaskedProjection, ModelOutput, masked_cross_entropy, modality_masks
-from models.context import DialogueAttention, DialogueRNN, attend_within_dialogues
-from models.edges import dialogue_edges, num_relations, relation_degree
-from models.graph_data import IGNORE_INDEX
-from models.registry import register
-from models.relational_conv import RelationalConv
+from emoflow.models.base import (
+    DataSpec,
+    DialogueModel,
+    MaskedProjection,
+    ModelOutput,
+    masked_cross_entropy,
+    modality_masks,
+)
+from emoflow.models.graph_data import IGNORE_INDEX
+from emoflow.models.layers.edges import dialogue_edges, num_relations, relation_degree
+from emoflow.models.layers.relational_conv import RelationalConv
+from emoflow.models.layers.sequence import DialogueAttention, DialogueRNN, attend_within_dialogues
+from emoflow.models.registry import register
 
 SENTIMENTS = ("negative", "neutral", "positive")
 DEFAULT_SENTIMENT = {

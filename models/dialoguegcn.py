@@ -6,7 +6,7 @@ Conversation".
 - Sequential context encoder (§3.2): a bidirectional GRU over the utterances, ``g_i``. Multimodal inputs are
   projected per modality and concatenated first (early fusion, as MMGCN ran the baseline); the paper is text-only.
 - Edges (§3.3.1): a past/future window (10/10, §4.2) with DialogueGCN's ``2 M^2`` speaker-pair relations
-  (:mod:`models.edges`, ``speaker_pair``).
+  (:mod:`models.layers.edges`, ``speaker_pair``).
 - Edge weights (§3.3.2): ``alpha_ij = softmax_j(g_i^T W_e g_j)`` over each node's window.
 - Speaker-level context encoder (§3.3.3): an edge-weighted relational GCN, then a GCN step, both with ReLU.
 - Classifier (§3.4): ``[g_i, h_i]``, attention over the dialogue's utterances, a ReLU layer, a softmax layer.
@@ -25,16 +25,16 @@ from torch_geometric.data import Batch
 from torch_geometric.nn import GraphConv
 from torch_geometric.utils import softmax
 
-from models.base import DataSpec, DialogueModel, MaskedProjection, ModelOutput
-from models.context import DialogueAttention, DialogueRNN
-from models.edges import dialogue_edges
-from models.registry import register
-from models.relational_conv import RelationalConv
+from emoflow.models.base import DataSpec, DialogueModel, MaskedProjection, ModelOutput
+from emoflow.models.layers.edges import dialogue_edges
+from emoflow.models.layers.relational_conv import RelationalConv
+from emoflow.models.layers.sequence import DialogueAttention, DialogueRNN
+from emoflow.models.registry import register
 
 
 @dataclass(frozen=True)
 class DialogueGCNConfig:
-    """Sizes and window; see ``configs/dialoguegcn.yaml`` for where each value comes from."""
+    """Sizes and window; see ``configs/models/dialoguegcn.yaml`` for where each value comes from."""
 
     hidden: int = 100
     graph_hidden: int = 100

@@ -3,7 +3,7 @@
 Each ``Data`` holds, per modality ``m``, ``x_<m>`` ``[n, dim_m]`` and ``mask_<m>`` ``[n]`` (False where the
 utterance has no feature: the row is zero filler), ``speaker`` ``[n]`` (index within the dialogue, by first
 turn), ``position`` ``[n]`` (turn order), ``y`` ``[n]`` (class index, :data:`IGNORE_INDEX` when unlabelled), and
-the dialogue id, split and utterance ids. Edges are not stored: :mod:`models.edges` builds them per batch, so
+the dialogue id, split and utterance ids. Edges are not stored: :mod:`models.layers.edges` builds them per batch, so
 one dataset serves every window and relation scheme. Dimensions come from the stored features, classes from
 the dataset's labels.
 """
@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 import torch
 from torch_geometric.data import Data
 
-from storage import FeatureStore, read_dialogues
-from storage.schema import MODALITIES, SPLITS
+from emoflow.storage import FeatureStore, read_dialogues
+from emoflow.storage.schema import MODALITIES, SPLITS
 
 IGNORE_INDEX = -100
 """Label of unlabelled utterances: ignored by the loss and the metrics (PyTorch's cross-entropy default)."""

@@ -12,8 +12,8 @@ import torch
 from torch import nn
 from torch_geometric.data import Batch
 
-from models.base import DataSpec, DialogueModel, MaskedProjection, ModelOutput, classifier_head
-from models.registry import register
+from emoflow.models.base import DataSpec, DialogueModel, MaskedProjection, ModelOutput, classifier_head
+from emoflow.models.registry import register
 
 
 @dataclass(frozen=True)

@@ -26,15 +26,15 @@ from torch import nn
 from torch_geometric.data import Batch
 from torch_geometric.nn import GCN2Conv
 
-from models.base import DataSpec, DialogueModel, MaskedProjection, ModelOutput, classifier_head, modality_masks
-from models.context import DialogueRNN
-from models.edges import dialogue_edges
-from models.registry import register
+from emoflow.models.base import DataSpec, DialogueModel, MaskedProjection, ModelOutput, classifier_head, modality_masks
+from emoflow.models.layers.edges import dialogue_edges
+from emoflow.models.layers.sequence import DialogueRNN
+from emoflow.models.registry import register
 
 
 @dataclass(frozen=True)
 class MMGCNConfig:
-    """Sizes, depth and graph options; see ``configs/mmgcn.yaml`` for where each value comes from."""
+    """Sizes, depth and graph options; see ``configs/models/mmgcn.yaml`` for where each value comes from."""
 
     hidden: int = 200
     layers: int = 4

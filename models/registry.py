@@ -9,19 +9,19 @@ import importlib
 from dataclasses import fields
 from typing import Any, TypeVar
 
-from models.base import DataSpec, DialogueModel
+from emoflow.models.base import DataSpec, DialogueModel
 
 M = TypeVar("M", bound=type[DialogueModel])
 
 BUILTIN_MODULES = (
-    "models.mlp",
-    "models.bc_lstm",
-    "models.dialoguegcn",
-    "models.mmgcn",
-    "models.amb_dsgdn",
-    "models.ar_iigcn",
-    "models.cascla",
-    "models.cmcf_agcn",
+    "emoflow.models.mlp",
+    "emoflow.models.bc_lstm",
+    "emoflow.models.dialoguegcn",
+    "emoflow.models.mmgcn",
+    "emoflow.models.amb_dsgdn.model",
+    "emoflow.models.ar_iigcn.model",
+    "emoflow.models.cascla.model",
+    "emoflow.models.cmcf_agcn",
 )
 _REGISTRY: dict[str, type[DialogueModel]] = {}
 

@@ -3,11 +3,11 @@
 Everything that reads or writes the store goes through this package.
 """
 
-from storage.dialogues import DialogueArrays, read_dialogues
-from storage.ingest import IngestError, IngestReport, ingest_corpus
-from storage.lineage import make_lineage
-from storage.query import connect, query, store_summary
-from storage.store import ErrorRecord, FeatureSet, FeatureStore, FeatureTable
+from emoflow.storage.dialogues import DialogueArrays, read_dialogues
+from emoflow.storage.ingest import IngestError, IngestReport, ingest_corpus
+from emoflow.storage.lineage import make_lineage
+from emoflow.storage.query import connect, query, store_summary
+from emoflow.storage.store import ErrorRecord, FeatureSet, FeatureStore, FeatureTable
 
 __all__ = [
     "DialogueArrays",

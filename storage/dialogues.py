@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow.compute as pc
 
-from storage.store import FeatureStore
+from emoflow.storage.store import FeatureStore
 
 
 @dataclass

@@ -14,7 +14,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from storage.parquet_io import read_parts, write_table_atomic
+from emoflow.storage.parquet_io import read_parts, write_table_atomic
 
 _CHUNK = 1 << 20
 DIGEST_CACHE_SCHEMA = pa.schema(

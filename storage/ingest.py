@@ -10,12 +10,12 @@ from typing import Any
 import pyarrow as pa
 from tqdm.auto import tqdm
 
-from storage.corpora import read_corpus
-from storage.hashing import FileDigests, table_fingerprint, utterance_hash
-from storage.lineage import make_lineage
-from storage.schema import UTTERANCES
-from storage.store import ErrorRecord, FeatureStore
-from storage.validation import RowProblem, validate_corpus
+from emoflow.storage.corpora import read_corpus
+from emoflow.storage.hashing import FileDigests, table_fingerprint, utterance_hash
+from emoflow.storage.lineage import make_lineage
+from emoflow.storage.schema import UTTERANCES
+from emoflow.storage.store import ErrorRecord, FeatureStore
+from emoflow.storage.validation import RowProblem, validate_corpus
 
 ERRORS_KEY = "corpus"
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from storage.schema import ERRORS, PREDICTIONS, UTTERANCES
+from emoflow.storage.schema import ERRORS, PREDICTIONS, UTTERANCES
 
 VIEWS: dict[str, tuple[str, pa.Schema]] = {
     "utterances": ("utterances/dataset=*/*.parquet", UTTERANCES.append(pa.field("dataset", pa.string()))),

@@ -23,9 +23,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from storage.hashing import json_digest
-from storage.parquet_io import parquet_files, read_lineage, read_parts, write_table_atomic
-from storage.schema import ERRORS, MODALITIES, PREDICTIONS, UTTERANCES, feature_schema
+from emoflow.storage.hashing import json_digest
+from emoflow.storage.parquet_io import parquet_files, read_lineage, read_parts, write_table_atomic
+from emoflow.storage.schema import ERRORS, MODALITIES, PREDICTIONS, UTTERANCES, feature_schema
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.+-]*$")
 

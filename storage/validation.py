@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from storage.corpora.rows import MEDIA_COLUMNS, REQUIRED_COLUMNS, RawCorpus, RawRow, RawValue
-from storage.corpora.text_files import invalid_utf8
-from storage.schema import SPLIT_ALIASES, SPLITS
+from emoflow.storage.corpora.rows import MEDIA_COLUMNS, REQUIRED_COLUMNS, RawCorpus, RawRow, RawValue
+from emoflow.storage.corpora.text_files import invalid_utf8
+from emoflow.storage.schema import SPLIT_ALIASES, SPLITS
 
 STRING_COLUMNS = ("dialogue_id", "utterance_id", "speaker", "label", "split")
 

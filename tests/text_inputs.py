@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from extractors.base import UtteranceInput
+from emoflow.extractors.base import UtteranceInput
 
 LINES = [
     ("d1", "Ana", "I can't believe you did that!", "anger", "train"),

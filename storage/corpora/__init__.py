@@ -7,10 +7,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from storage.corpora.iemocap import is_iemocap, read_iemocap
-from storage.corpora.manifest import ManifestError, find_manifest, read_manifest
-from storage.corpora.meld import is_meld, read_meld
-from storage.corpora.rows import MANIFEST_COLUMNS, RawCorpus, RawRow
+from emoflow.storage.corpora.iemocap import is_iemocap, read_iemocap
+from emoflow.storage.corpora.manifest import ManifestError, find_manifest, read_manifest
+from emoflow.storage.corpora.meld import is_meld, read_meld
+from emoflow.storage.corpora.rows import MANIFEST_COLUMNS, RawCorpus, RawRow
 
 __all__ = [
     "LAYOUTS",

@@ -15,8 +15,8 @@ import random
 import re
 from pathlib import Path
 
-from storage.corpora.rows import RawCorpus, RawRow
-from storage.corpora.text_files import read_text
+from emoflow.storage.corpora.rows import RawCorpus, RawRow
+from emoflow.storage.corpora.text_files import read_text
 
 SESSIONS = tuple(f"Session{i}" for i in range(1, 6))
 TEST_SESSION = "Session5"

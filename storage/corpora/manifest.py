@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from storage.corpora.rows import MANIFEST_COLUMNS, REQUIRED_COLUMNS, RawCorpus, RawRow, RawValue
-from storage.corpora.text_files import read_csv_records
+from emoflow.storage.corpora.rows import MANIFEST_COLUMNS, REQUIRED_COLUMNS, RawCorpus, RawRow, RawValue
+from emoflow.storage.corpora.text_files import read_csv_records
 
 MANIFEST_NAMES = ("manifest.csv", "manifest.parquet")
 

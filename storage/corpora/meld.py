@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from storage.corpora.rows import RawCorpus, RawRow, RawValue
-from storage.corpora.text_files import read_csv_records
+from emoflow.storage.corpora.rows import RawCorpus, RawRow, RawValue
+from emoflow.storage.corpora.text_files import read_csv_records
 
 SPLIT_FILES = {"train": "train_sent_emo.csv", "val": "dev_sent_emo.csv", "test": "test_sent_emo.csv"}
 CLIP_FOLDERS = {"train": "train_splits", "val": "dev_splits_complete", "test": "output_repeated_splits_test"}

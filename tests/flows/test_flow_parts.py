@@ -10,9 +10,9 @@ from prefect.exceptions import ParameterTypeError
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect_dask import DaskTaskRunner
 
-from flows.cache_keys import content_key, corpus_listing, ingest_key
-from flows.pipeline_flow import dataset_name, pipeline
-from flows.task_runner import make_task_runner, runs_in_processes
+from emoflow.flows.cache_keys import content_key, corpus_listing, ingest_key
+from emoflow.flows.pipeline_flow import dataset_name, pipeline
+from emoflow.flows.task_runner import make_task_runner, runs_in_processes
 
 
 def test_task_runners_by_name_and_environment(monkeypatch):

@@ -9,11 +9,11 @@ import pytest
 from prefect import get_client
 from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey, FlowRunFilter, FlowRunFilterId
 
-from flows.artifacts import artifact_key
-from flows.pipeline_flow import pipeline
-from flows.retrain_flow import retrain
-from models.promotion import current_path
-from storage import FeatureStore
+from emoflow.flows.artifacts import artifact_key
+from emoflow.flows.pipeline_flow import pipeline
+from emoflow.flows.retrain_flow import retrain
+from emoflow.models.training.promotion import current_path
+from emoflow.storage import FeatureStore
 
 pytestmark = pytest.mark.media
 

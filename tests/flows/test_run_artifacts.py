@@ -5,10 +5,10 @@ from __future__ import annotations
 from prefect import flow, get_client
 from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 
-from flows.artifacts import artifact_key, publish_run
-from models.runs import train_runs
-from models.synthetic import write_contagion_dataset
-from storage import FeatureStore
+from emoflow.flows.artifacts import artifact_key, publish_run
+from emoflow.models.training.runs import train_runs
+from emoflow.storage import FeatureStore
+from emoflow.testing.synthetic import write_contagion_dataset
 
 SMALL = {"model_dim": 8, "hidden": 4, "encoder_heads": 2, "feedforward": 8, "label_dim": 4}
 

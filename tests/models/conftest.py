@@ -7,8 +7,8 @@ import pytest
 from model_inputs import dialogue
 from torch_geometric.data import Batch
 
-from models.synthetic import write_contagion_dataset
-from storage import FeatureStore
+from emoflow.storage import FeatureStore
+from emoflow.testing.synthetic import write_contagion_dataset
 
 
 @pytest.fixture

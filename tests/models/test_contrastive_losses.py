@@ -7,9 +7,9 @@ import math
 import pytest
 import torch
 
-from models.ar_iigcn_losses import hybrid_loss, iccl_loss, imcl_loss
-from models.scla_loss import scla_loss, soft_hgr_similarity
-from models.tri_modal_gan import TriModalGAN
+from emoflow.models.ar_iigcn.losses import hybrid_loss, iccl_loss, imcl_loss
+from emoflow.models.ar_iigcn.tri_modal_gan import TriModalGAN
+from emoflow.models.cascla.scla_loss import scla_loss, soft_hgr_similarity
 
 SHARP = 20.0  # logits this far apart make the softmax-normalised embeddings one-hot
 

@@ -4,9 +4,9 @@ import torch
 from manifest_rows import row
 from torch_geometric.loader import DataLoader
 
-from models.edges import dialogue_edges
-from models.graph_data import IGNORE_INDEX, dialogue_graphs, resolve_features
-from storage import ingest_corpus
+from emoflow.models.graph_data import IGNORE_INDEX, dialogue_graphs, resolve_features
+from emoflow.models.layers.edges import dialogue_edges
+from emoflow.storage import ingest_corpus
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from models.runs import train_runs
+from emoflow.models.training.runs import train_runs
 
 TRAIN = {"epochs": 20, "lr": 0.001, "patience": None, "batch_size": 16}
 GRAPH_MODELS = {

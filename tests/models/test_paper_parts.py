@@ -10,13 +10,13 @@ import torch
 from model_inputs import DIMS, SMALL
 from torch import nn
 
-from models.base import DataSpec
-from models.causal_interaction import CausalInteraction
-from models.perturbed_gru import GateInputGRU, fgm_perturbation
-from models.registry import create_model
-from models.runs import evaluate_run, train_runs
-from models.tensor_ring_fusion import NormalisedFusion, TensorRingAttention
-from storage.lineage import make_lineage
+from emoflow.models.base import DataSpec
+from emoflow.models.cascla.causal_interaction import CausalInteraction
+from emoflow.models.cascla.perturbed_gru import GateInputGRU, fgm_perturbation
+from emoflow.models.cascla.tensor_ring_fusion import NormalisedFusion, TensorRingAttention
+from emoflow.models.registry import create_model
+from emoflow.models.training.runs import evaluate_run, train_runs
+from emoflow.storage.lineage import make_lineage
 
 QUICK = {"epochs": 2, "batch_size": 32, "patience": None}
 

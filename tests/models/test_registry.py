@@ -8,8 +8,8 @@ import pytest
 import torch
 from model_inputs import DIMS, SMALL
 
-from models.base import DataSpec
-from models.registry import create_model, model_classes
+from emoflow.models.base import DataSpec
+from emoflow.models.registry import create_model, model_classes
 
 MODELS = sorted(model_classes())
 SUBSETS = [c for r in (1, 2, 3) for c in itertools.combinations(DIMS, r)]

@@ -7,8 +7,8 @@ import pyarrow.parquet as pq
 import pytest
 from manifest_rows import row
 
-from storage import FeatureStore, ingest_corpus, make_lineage, read_dialogues
-from storage.parquet_io import read_lineage
+from emoflow.storage import FeatureStore, ingest_corpus, make_lineage, read_dialogues
+from emoflow.storage.parquet_io import read_lineage
 
 
 @pytest.fixture

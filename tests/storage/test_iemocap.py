@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from storage import ingest_corpus
-from storage.corpora import read_corpus
+from emoflow.storage import ingest_corpus
+from emoflow.storage.corpora import read_corpus
 
 
 def make_iemocap(root, dialogues_per_session=3):

@@ -6,8 +6,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from manifest_rows import row
 
-from storage import ingest_corpus
-from storage.hashing import utterance_hash
+from emoflow.storage import ingest_corpus
+from emoflow.storage.hashing import utterance_hash
 
 
 def hashes(store):
@@ -52,7 +52,7 @@ def test_utterance_hash_changes_with_each_input():
 
 
 def test_fixing_the_corpus_replaces_its_errors_and_keeps_other_stages(store, write_corpus):
-    from storage import ErrorRecord
+    from emoflow.storage import ErrorRecord
 
     store.replace_errors("c", "extract", "text-abc", [ErrorRecord("u1", "t.mp4: no audio stream", extractor="x")])
     corpus = write_corpus([row("u1"), row("u2", turn=1, split="bogus")])

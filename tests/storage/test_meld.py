@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 
-from storage import ingest_corpus, query
+from emoflow.storage import ingest_corpus, query
 
 MELD_HEADER = ["Sr No.", "Utterance", "Speaker", "Emotion", "Sentiment", "Dialogue_ID", "Utterance_ID", "Season",
                "Episode", "StartTime", "EndTime"]  # fmt: skip

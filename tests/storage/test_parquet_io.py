@@ -6,8 +6,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from storage import parquet_io
-from storage.parquet_io import parquet_files, read_lineage, write_table_atomic
+from emoflow.storage import parquet_io
+from emoflow.storage.parquet_io import parquet_files, read_lineage, write_table_atomic
 
 
 def test_a_crash_mid_write_keeps_the_old_file(tmp_path, monkeypatch):

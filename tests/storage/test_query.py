@@ -7,7 +7,7 @@ import pyarrow as pa
 import pytest
 from manifest_rows import row
 
-from storage import connect, ingest_corpus, query, store_summary
+from emoflow.storage import connect, ingest_corpus, query, store_summary
 
 
 def test_an_empty_store_has_every_view_with_its_columns(store):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from manifest_rows import row
 
-from storage import IngestError, ingest_corpus
-from storage.corpora import ManifestError
+from emoflow.storage import IngestError, ingest_corpus
+from emoflow.storage.corpora import ManifestError
 
 
 def ingested(store, dataset="c"):

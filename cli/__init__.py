@@ -1,0 +1,1 @@
+"""The `emoflow` command line: ingest, extract, train, evaluate, pipeline, demo, query."""

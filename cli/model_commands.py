@@ -1,0 +1,117 @@
+"""``emoflow train``, ``emoflow evaluate`` and ``emoflow models``: graph models on the store's features."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from emoflow.cli.options import csv_list, echo_options, feature_choice, parse_settings, store_option, user_errors
+from emoflow.storage import FeatureStore
+from emoflow.storage.schema import MODALITIES
+
+
+@click.command()
+@click.option("--dataset", required=True, help="A dataset in the store with extracted features.")
+@click.option("--model", required=True, help="Model name (see `emoflow models`): mlp, bc_lstm, dialoguegcn, ...")
+@click.option(
+    "--modalities",
+    default="text,audio,visual",
+    show_default=True,
+    help="Comma-separated non-empty subset of text, audio, visual.",
+)
+@click.option(
+    "--features",
+    "feature_pairs",
+    multiple=True,
+    metavar="MODALITY=EXTRACTOR_ID",
+    help="Which feature table to use per modality (comma-separated or repeated); needed only when the store "
+    "holds several for a modality. `emoflow store ls` lists them.",
+)
+@click.option("--epochs", type=int, help="Override the settings' epoch count.")
+@click.option("--seeds", default="1", show_default=True, help="Comma-separated seeds; several give mean ± std.")
+@click.option(
+    "--settings",
+    help="A YAML file of model settings (default: configs/models/<model>.yaml).",
+)
+@click.option("--set", "model_settings", multiple=True, metavar="KEY=VALUE", help="Override a model option.")
+@click.option("--train-set", "train_settings", multiple=True, metavar="KEY=VALUE",
+              help="Override a training option (lr, batch_size, patience, class_weights, ...).")  # fmt: skip
+@click.option("--device", default="auto", show_default=True, help="auto (CUDA when present), cpu, cuda, cuda:N.")
+@store_option
+@click.option("--quiet", is_flag=True, help="No progress bars.")
+@user_errors
+def train(
+    dataset: str,
+    model: str,
+    modalities: str,
+    feature_pairs: tuple[str, ...],
+    epochs: int | None,
+    seeds: str,
+    settings: str | None,
+    model_settings: tuple[str, ...],
+    train_settings: tuple[str, ...],
+    device: str,
+    store: Path,
+    quiet: bool,
+) -> None:
+    """Train a dialogue model, select its epoch on validation, score the test split once.
+
+    \b
+    Each seed is one run: runs/<run id>/ holds the config, the checkpoint of the validation-best epoch,
+    metrics.json, report.md (per-class table), confusion.png and curves.png; predictions/run=<run id>/ holds
+    every val and test prediction with its probabilities. Hyperparameters come from configs/models/<model>.yaml.
+
+    \b
+    Example:
+      emoflow train --dataset demo --model dialoguegcn --modalities text,audio --epochs 20 --seeds 1,2,3
+    """
+    from emoflow.models.training.runs import seed_summary, train_runs
+
+    chosen = csv_list(modalities, "modality")
+    unknown = sorted(set(chosen) - set(MODALITIES))
+    if unknown:
+        raise click.BadParameter(f"unknown modalities {unknown}; valid: {', '.join(MODALITIES)}")
+    seed_list = [int(s) for s in csv_list(seeds, "seed", integers=True)]
+    train_overrides = {**parse_settings(train_settings), "device": device}
+    if epochs is not None:
+        train_overrides["epochs"] = epochs
+    results = train_runs(
+        FeatureStore(store), dataset, model, chosen, features=feature_choice(feature_pairs), seeds=seed_list,
+        settings=settings, model_overrides=parse_settings(model_settings), train_overrides=train_overrides,
+        progress=not quiet,
+    )  # fmt: skip
+    for result in results:
+        click.echo(result.summary())
+    split = "test" if results[0].test else "val"
+    summary = seed_summary(results)
+    names = {"weighted_f1": "weighted F1", "accuracy": "accuracy", "macro_f1": "macro F1"}
+    line = ", ".join(f"{names[key]} {mean:.2f} ± {std:.2f}" for key, (mean, std) in summary.items())
+    click.echo(f"{model} on {dataset} ({', '.join(chosen)}), {split}, {len(results)} seed(s): {line}")
+    click.echo(f"runs: {store / 'runs'}; per-class tables in each run's report.md")
+
+
+@click.command()
+@click.argument("run_id")
+@click.option("--device", default="auto", show_default=True, help="auto (CUDA when present), cpu, cuda, cuda:N.")
+@store_option
+@user_errors
+def evaluate(run_id: str, device: str, store: Path) -> None:
+    """Re-score RUN_ID with its checkpoint on the store's current features; rewrite its metrics and predictions."""
+    from emoflow.models.training.metrics import paper_table
+    from emoflow.models.training.runs import evaluate_run
+
+    result = evaluate_run(FeatureStore(store), run_id, device=device)
+    click.echo(result.summary())
+    rows = {"val": result.val, **({"test": result.test} if result.test else {})}
+    click.echo(paper_table(rows))
+
+
+@click.command("models")
+def list_models() -> None:
+    """List the models, their options with defaults, and their settings files."""
+    from emoflow.models.registry import model_classes
+
+    for name, cls in model_classes().items():
+        echo_options(name, cls)
+    click.echo("settings with sources: emoflow:configs/models/<model>.yaml (or --settings FILE)")

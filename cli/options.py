@@ -1,0 +1,88 @@
+"""Options and helpers shared by the ``emoflow`` commands."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from emoflow.storage import IngestError
+
+F = TypeVar("F", bound=Callable[..., Any])
+DEFAULT_STORE = "store"
+
+store_option = click.option(
+    "--store",
+    envvar="EMOFLOW_STORE",
+    default=DEFAULT_STORE,
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Feature store folder (or set EMOFLOW_STORE).",
+)
+
+
+def user_errors(command: F) -> F:
+    """Turn the errors a user can fix (bad paths, bad input, unknown names) into one clear line, exit code 1."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from prefect.exceptions import ParameterTypeError
+
+        from emoflow.extractors.base import WeightsError
+        from emoflow.extractors.media import MediaError
+
+        fixable = (FileNotFoundError, ValueError, KeyError, IngestError, MediaError, WeightsError, ParameterTypeError)
+        try:
+            return command(*args, **kwargs)
+        except fixable as error:
+            message = error.args[0] if isinstance(error, KeyError) and error.args else str(error)
+            raise click.ClickException(str(message)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def parse_settings(settings: tuple[str, ...]) -> dict[str, Any]:
+    """``key=value`` pairs with YAML-typed values (``fps=4`` is a number, ``weights=random`` a string)."""
+    import yaml
+
+    parsed = {}
+    for setting in settings:
+        key, sep, value = setting.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"{setting!r} is not KEY=VALUE", param_hint="--set")
+        parsed[key.strip()] = yaml.safe_load(value)
+    return parsed
+
+
+def echo_options(title: str, cls: type) -> None:
+    """Print ``title: first docstring line`` and each field of ``cls.Config`` with its default."""
+    click.echo(f"{title}: {(cls.__doc__ or '').strip().splitlines()[0]}")
+    for f in dataclasses.fields(cls.Config):  # type: ignore[attr-defined]
+        default = f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
+        click.echo(f"    {f.name} = {default!r}")
+
+
+def csv_list(value: str, what: str, *, integers: bool = False) -> list[str]:
+    """The items of a comma-separated option value (at least one; all integers when ``integers``)."""
+    items = [v.strip() for v in value.split(",") if v.strip()]
+    if not items:
+        raise click.BadParameter(f"give at least one {what}")
+    if integers and not all(i.lstrip("-").isdigit() for i in items):
+        raise click.BadParameter(f"{value!r} is not a comma-separated list of integers", param_hint=f"--{what}s")
+    return items
+
+
+def feature_choice(pairs: tuple[str, ...]) -> dict[str, str]:
+    """``MODALITY=EXTRACTOR_ID`` pairs (comma-separated or repeated) as a dict."""
+    given = {}
+    for pair in pairs:
+        for item in csv_list(pair, "MODALITY=EXTRACTOR"):
+            modality, sep, extractor = item.partition("=")
+            if not sep or not extractor:
+                raise click.BadParameter(f"{item!r} is not MODALITY=EXTRACTOR_ID", param_hint="--features")
+            given[modality.strip()] = extractor.strip()
+    return given

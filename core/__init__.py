@@ -1,0 +1,1 @@
+"""Pieces every layer uses: the name registry, torch device and seeding, package resources."""

@@ -1,0 +1,1 @@
+"""CaSCLA: tensor-ring fusion, perturbed Bi-GRU, causal-aware interaction, supervised contrastive label alignment."""

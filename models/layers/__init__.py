@@ -1,0 +1,1 @@
+"""Layers shared by several models: sequence encoders, dialogue attention, relational convolution, edges."""

@@ -1,0 +1,1 @@
+"""Training, evaluation and reporting: trainer, runs, settings, metrics, plots, promotion."""

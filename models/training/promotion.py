@@ -1,0 +1,80 @@
+"""The current model of a dataset: which runs serve, and the rule for replacing them.
+
+``<store>/current/dataset=<d>/<model>.json`` names the runs (one per seed) of the model in use with their mean
+validation weighted F1. A retrained candidate replaces it only when its validation weighted F1 is not worse;
+the test split plays no part in the decision. The file is replaced atomically and keeps the previous record.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from emoflow.storage import FeatureStore
+
+
+@dataclass(frozen=True)
+class ModelRecord:
+    """A model's runs and their mean validation (and test, for the record) weighted F1."""
+
+    dataset: str
+    model: str
+    run_ids: tuple[str, ...]
+    val_weighted_f1: float
+    test_weighted_f1: float | None = None
+
+    @classmethod
+    def from_runs(cls, dataset: str, model: str, runs: list[dict[str, Any]]) -> ModelRecord:
+        """A record of ``runs`` (dicts with run_id, val_weighted_f1 and test_weighted_f1)."""
+        if not runs:
+            raise ValueError(f"no runs of {model} on {dataset} to record")
+        tests = [r["test_weighted_f1"] for r in runs if r.get("test_weighted_f1") is not None]
+        return cls(
+            dataset,
+            model,
+            tuple(r["run_id"] for r in runs),
+            sum(r["val_weighted_f1"] for r in runs) / len(runs),
+            sum(tests) / len(tests) if tests else None,
+        )
+
+
+def current_path(store: FeatureStore, dataset: str, model: str) -> Path:
+    """Where the current model's record of ``dataset`` lives."""
+    return store.root / "current" / f"dataset={dataset}" / f"{model}.json"
+
+
+def read_current(store: FeatureStore, dataset: str, model: str) -> ModelRecord | None:
+    """The record of the model in use, or None when none was promoted yet."""
+    path = current_path(store, dataset, model)
+    if not path.is_file():
+        return None
+    data = json.loads(path.read_text())
+    return ModelRecord(
+        data["dataset"], data["model"], tuple(data["run_ids"]), data["val_weighted_f1"], data.get("test_weighted_f1")
+    )
+
+
+def keeps_candidate(current: ModelRecord | None, candidate: ModelRecord) -> bool:
+    """The candidate replaces the current model when there is none or its validation weighted F1 is not worse."""
+    return current is None or candidate.val_weighted_f1 >= current.val_weighted_f1
+
+
+def promote(store: FeatureStore, candidate: ModelRecord, previous: ModelRecord | None) -> Path:
+    """Make ``candidate`` the current model (atomic replace); the record keeps the one it replaced."""
+    path = current_path(store, candidate.dataset, candidate.model)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    record = {
+        **asdict(candidate),
+        "promoted_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "previous": asdict(previous) if previous else None,
+    }
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    with os.fdopen(handle, "w") as file:
+        json.dump(record, file, indent=2)
+    os.replace(temporary, path)
+    return path

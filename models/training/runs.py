@@ -1,0 +1,273 @@
+"""Training and evaluation runs: from the store's features to a checkpoint, metrics, plots and predictions.
+
+A run is one model trained with one seed. Its folder ``runs/<run id>/`` holds ``config.json`` (everything needed
+to rebuild it), ``checkpoint.pt`` (``{state_dict, config, epoch, val_metrics}`` of the validation-selected
+epoch), ``metrics.json`` (validation and test metrics, training history), ``report.md`` (the papers' per-class
+table), ``confusion.png`` and ``curves.png``. Its predictions, with probabilities, go to
+``predictions/run=<run id>/``. The run id is ``<model>-<dataset>-<digest>-s<seed>``; the digest covers the
+dataset and its utterance table's fingerprint (labels included), the feature tables (their extractor ids and
+input fingerprints), the resolved configs and the classes,
+so the same run trained again lands in the same folder.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import torch
+
+from emoflow.extractors.base import resolve_device
+from emoflow.models.base import DataSpec, DialogueModel
+from emoflow.models.graph_data import GraphDataset, dialogue_graphs, resolve_features, resolve_side_inputs
+from emoflow.models.registry import create_model, model_class
+from emoflow.models.registry import model_config as build_config
+from emoflow.models.training.metrics import Metrics, classification_metrics, paper_table
+from emoflow.models.training.plots import plot_confusion, plot_curves
+from emoflow.models.training.settings import load_settings
+from emoflow.models.training.trainer import FitResult, TrainConfig, fit, predict, seed_everything
+from emoflow.storage import FeatureStore
+from emoflow.storage.hashing import json_digest
+from emoflow.storage.lineage import make_lineage
+
+
+@dataclass
+class RunResult:
+    """One finished run: where it lives, the selected epoch and its validation and test metrics."""
+
+    run_id: str
+    seed: int
+    run_dir: Path
+    epoch: int
+    val: Metrics
+    test: Metrics | None
+
+    def summary(self) -> str:
+        """One line: test weighted F1 first (validation when there is no test split)."""
+        scored, name = (self.test, "test") if self.test else (self.val, "val")
+        return (
+            f"{self.run_id}: {name} weighted F1 {100 * scored.weighted_f1:.2f}, "
+            f"accuracy {100 * scored.accuracy:.2f}, macro F1 {100 * scored.macro_f1:.2f} "
+            f"(epoch {self.epoch}, val weighted F1 {100 * self.val.weighted_f1:.2f})"
+        )
+
+
+@dataclass
+class RunPlan:
+    """Everything a run needs but its seed: the loaded data and the resolved configs.
+
+    ``config`` is what the run id digests: the dataset and its utterance table's fingerprint (labels included),
+    the feature tables with their input fingerprints, classes, sizes and the model and training configs.
+    """
+
+    data: GraphDataset
+    spec: DataSpec
+    train_config: TrainConfig
+    config: dict[str, Any]
+
+    def run_id(self, seed: int) -> str:
+        """``<model>-<dataset>-<digest>-s<seed>``: the same plan and seed always name the same run."""
+        return f"{self.config['model']}-{self.config['dataset']}-{digest({**self.config, 'seed': seed})}-s{seed}"
+
+
+def plan_runs(
+    store: FeatureStore,
+    dataset: str,
+    model: str,
+    modalities: Sequence[str],
+    *,
+    features: Mapping[str, str] | None = None,
+    settings: str | None = None,
+    model_overrides: Mapping[str, Any] | None = None,
+    train_overrides: Mapping[str, Any] | None = None,
+) -> RunPlan:
+    """Load ``dataset``'s features for ``modalities`` and resolve ``model``'s settings (validating every option).
+
+    ``settings`` is a model name or a YAML path (default: ``configs/models/<model>.yaml``); the overrides
+    replace single values of its ``model`` and ``train`` sections.
+    """
+    loaded = load_settings(settings or model)
+    model_config = {**loaded.model, **(model_overrides or {})}
+    wanted = model_class(model).side_inputs(build_config(model, **model_config))  # validates the options
+    side_inputs = resolve_side_inputs(store, dataset, wanted)
+    resolved = resolve_features(store, dataset, list(modalities), features)
+    data = dialogue_graphs(store, dataset, resolved, side_inputs=side_inputs)
+    train_config = TrainConfig.from_dict({**loaded.train, **(train_overrides or {})})
+    spec = data_spec(data, most_speakers(data))
+    network = create_model(model, spec, **model_config)
+    config = {
+        "dataset": dataset,
+        "utterances": store.utterances_lineage(dataset).get("fingerprint"),
+        "model": model,
+        "features": resolved,
+        "fingerprints": {m: store.features_fingerprint(dataset, m, e) for m, e in resolved.items()},
+        "classes": data.classes,
+        "dims": data.dims,
+        "num_speakers": spec.num_speakers,
+        "model_config": network.config_dict(),
+        "train_config": {k: v for k, v in asdict(train_config).items() if k not in ("device", "amp")},
+        "settings": loaded.source,
+    }
+    if side_inputs:  # only when present, so that the other models' run ids stay as they were
+        fingerprint = store.features_fingerprint
+        config["side_inputs"] = {n: [m, e, fingerprint(dataset, m, e)] for n, (m, e) in side_inputs.items()}
+    if network.variant():
+        config["variant"] = network.variant()
+    return RunPlan(data, spec, train_config, config)
+
+
+def train_run(
+    store: FeatureStore,
+    plan: RunPlan,
+    seed: int,
+    *,
+    progress: bool = True,
+    on_epoch: Callable[[dict[str, float]], None] | None = None,
+) -> RunResult:
+    """Train the plan's model with ``seed``, select its epoch on val, score test once, write the run.
+
+    ``on_epoch`` receives each epoch's record (see :func:`models.training.trainer.fit`).
+    """
+    run_id = plan.run_id(seed)
+    model = plan.config["model"]
+    seed_everything(seed)  # before the weights are initialised
+    network = create_model(model, plan.spec, **plan.config["model_config"])
+    network.set_feature_statistics(plan.data.splits["train"])
+    result = fit(network, plan.data.splits["train"], plan.data.splits["val"], plan.train_config, seed=seed,
+                 progress=progress, desc=f"{model} seed {seed}", on_epoch=on_epoch)  # fmt: skip
+    config = {**plan.config, "seed": seed, "run_id": run_id}
+    return _write_run(store, run_id, config, network, plan.data, result, plan.train_config)
+
+
+def train_runs(
+    store: FeatureStore,
+    dataset: str,
+    model: str,
+    modalities: Sequence[str],
+    *,
+    seeds: Sequence[int] = (1,),
+    progress: bool = True,
+    **options: Any,
+) -> list[RunResult]:
+    """Train ``model`` on ``dataset`` once per seed; ``options`` are :func:`plan_runs`'s."""
+    if not seeds:
+        raise ValueError("give at least one seed")
+    plan = plan_runs(store, dataset, model, modalities, **options)
+    return [train_run(store, plan, seed, progress=progress) for seed in seeds]
+
+
+def evaluate_run(store: FeatureStore, run_id: str, *, device: str = "auto", batch_size: int = 32) -> RunResult:
+    """Re-score a stored run with its checkpoint: rewrite its metrics, plots, report and predictions."""
+    run_dir = store.run_dir(run_id)
+    if not (run_dir / "checkpoint.pt").is_file():
+        known = sorted(p.name for p in run_dir.parent.glob("*") if (p / "checkpoint.pt").is_file())
+        raise FileNotFoundError(f"no run {run_id!r} in {store.root}/runs (runs: {', '.join(known) or 'none'})")
+    checkpoint = torch.load(run_dir / "checkpoint.pt", map_location="cpu", weights_only=True)
+    config = checkpoint["config"]
+    side_inputs = {n: (m, e) for n, (m, e, _) in config.get("side_inputs", {}).items()}
+    data = dialogue_graphs(store, config["dataset"], config["features"], config["classes"], side_inputs)
+    if data.dims != config["dims"]:
+        raise ValueError(f"run {run_id}: feature sizes are now {data.dims}, the checkpoint expects {config['dims']}")
+    spec = data_spec(data, config["num_speakers"])
+    network = create_model(config["model"], spec, **config["model_config"])
+    network.load_state_dict(checkpoint["state_dict"])
+    stored = json.loads((run_dir / "metrics.json").read_text())
+    result = FitResult(checkpoint["state_dict"], checkpoint["epoch"], checkpoint["val_metrics"], stored["history"],
+                       stored.get("pretrain_history", []))  # fmt: skip
+    train_config = replace(TrainConfig.from_dict(config["train_config"]), device=device, batch_size=batch_size)
+    return _write_run(store, run_id, config, network, data, result, train_config)
+
+
+def _write_run(
+    store: FeatureStore,
+    run_id: str,
+    config: dict[str, Any],
+    network: DialogueModel,
+    data: GraphDataset,
+    result: FitResult,
+    train_config: TrainConfig,
+) -> RunResult:
+    """Score val and test with the selected weights (test exactly once) and write every output of the run."""
+    network.to(resolve_device(train_config.device))
+    run_dir = store.run_dir(run_id)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    scored = {s: predict(network, data.splits[s], batch_size=train_config.batch_size) for s in ("val", "test")}
+    metrics = {s: classification_metrics(v.gold, v.predicted, data.classes) for s, v in scored.items() if _labelled(v)}
+    (run_dir / "config.json").write_text(json.dumps(config, indent=2, sort_keys=True) + "\n")
+    checkpoint = {"state_dict": result.state_dict, "config": config, "epoch": result.epoch,
+                  "val_metrics": result.val_metrics}  # fmt: skip
+    torch.save(checkpoint, run_dir / "checkpoint.pt")
+    report = {"run_id": run_id, "epoch": result.epoch, **{s: m.as_dict() for s, m in metrics.items()},
+              "history": result.history, "pretrain_history": result.pretrain_history}  # fmt: skip
+    (run_dir / "metrics.json").write_text(json.dumps(report, indent=2) + "\n")
+    title = f"{config['model']} on {config['dataset']} ({', '.join(config['features'])}), seed {config['seed']}"
+    rows = {f"{run_id} {s}": m for s, m in metrics.items()}
+    variant = f"Variant: {config['variant']}.\n\n" if config.get("variant") else ""
+    report_text = f"# {title}\n\n{variant}Selected epoch {result.epoch}.\n\n{paper_table(rows)}\n"
+    (run_dir / "report.md").write_text(report_text)
+    shown = metrics.get("test") or metrics["val"]
+    plot_confusion(shown, run_dir / "confusion.png", f"{title}, {'test' if 'test' in metrics else 'val'}")
+    plot_curves(result.history, result.epoch, run_dir / "curves.png", title)
+    store.write_predictions(
+        run_id,
+        predictions_table(scored, data.classes),
+        make_lineage(
+            "train",
+            run_id=run_id,
+            model=config["model"],
+            classes=data.classes,
+            features=config["features"],
+            epoch=result.epoch,
+        ),
+    )
+    return RunResult(run_id, config["seed"], run_dir, result.epoch, metrics["val"], metrics.get("test"))
+
+
+def predictions_table(scored: Mapping[str, Any], classes: Sequence[str]) -> pa.Table:
+    """One row per scored utterance: ids, split, gold label (null when unlabelled), prediction, probabilities."""
+    columns: dict[str, list[Any]] = {k: [] for k in ("utterance_id", "dialogue_id", "split", "label", "predicted")}
+    probabilities = []
+    for scores in scored.values():
+        columns["utterance_id"] += scores.utterance_ids
+        columns["dialogue_id"] += scores.dialogue_ids
+        columns["split"] += scores.splits
+        columns["label"] += [classes[g] if g >= 0 else None for g in scores.gold]
+        columns["predicted"] += [classes[p] for p in scores.predicted]
+        probabilities.append(scores.probabilities.astype(np.float32))
+    table = pa.table(columns)
+    flat = np.concatenate(probabilities) if probabilities else np.zeros((0, len(classes)), np.float32)
+    return table.append_column("probabilities", pa.array(list(flat), type=pa.list_(pa.float32())))
+
+
+def seed_summary(results: Sequence[RunResult]) -> dict[str, tuple[float, float]]:
+    """Mean and standard deviation over runs of the test (else val) accuracy, weighted F1 and macro F1, in %."""
+    summary = {}
+    for key in ("weighted_f1", "accuracy", "macro_f1"):
+        values = np.array([100 * getattr(r.test or r.val, key) for r in results])
+        summary[key] = (float(values.mean()), float(values.std(ddof=1)) if len(values) > 1 else 0.0)
+    return summary
+
+
+def data_spec(data: GraphDataset, num_speakers: int) -> DataSpec:
+    """The sizes, class names and side-input sizes a model is built from."""
+    return DataSpec(data.dims, len(data.classes), num_speakers, tuple(data.classes), data.side_dims)
+
+
+def most_speakers(data: GraphDataset) -> int:
+    """The most speakers any dialogue of the dataset has (at least 2)."""
+    counts = [int(g.speaker.max()) + 1 for graphs in data.splits.values() for g in graphs if g.num_nodes]
+    return max([2, *counts])
+
+
+def digest(config: Mapping[str, Any]) -> str:
+    """Short BLAKE2b of a JSON-able config."""
+    return json_digest(config, digest_size=5)
+
+
+def _labelled(scores: Any) -> bool:
+    return bool((scores.gold >= 0).any())

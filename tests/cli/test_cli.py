@@ -1,0 +1,75 @@
+"""The emoflow command line, driven as a user would."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from click.testing import CliRunner
+from manifest_rows import row
+
+from emoflow.cli.main import cli
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def test_help_explains_every_command():
+    result = run("--help")
+    assert result.exit_code == 0
+    for command in ("ingest", "query", "store", "demo-corpus", "demo", "pipeline"):
+        assert command in result.output
+    for command in (["ingest"], ["query"], ["store", "ls"], ["demo-corpus"], ["demo"], ["pipeline"]):
+        sub = run(*command, "--help")
+        assert sub.exit_code == 0 and "Usage: emoflow" in sub.output and len(sub.output.splitlines()) > 5
+
+
+def test_console_script_is_installed():
+    script = Path(sys.executable).parent / "emoflow"
+    path = str(script) if script.exists() else shutil.which("emoflow")
+    assert path, "the emoflow console script is not installed"
+    completed = subprocess.run([path, "--version"], capture_output=True, text=True, check=True)
+    assert completed.stdout.startswith("emoflow, version ")
+
+
+def test_ingest_query_and_ls(tmp_path, write_corpus):
+    corpus = write_corpus([row("u1"), row("u2", turn=1, label="sadness"), row("u3", turn=2, split="nah")])
+    store = tmp_path / "store"
+    result = run("ingest", corpus, "--dataset", "mini", "--store", store, "--quiet")
+    assert result.exit_code == 0
+    assert "mini: 2 of 3 utterances" in result.output and "unknown split 'nah'" in result.output
+
+    result = run("query", "SELECT utterance_id, label FROM utterances ORDER BY 1", "--store", store, "--format", "csv")
+    assert result.output.splitlines() == ["utterance_id,label", "u1,joy", "u2,sadness"]
+
+    out = tmp_path / "errors.parquet"
+    result = run("query", "SELECT * FROM errors", "--store", store, "--format", "parquet", "--out", out)
+    assert result.exit_code == 0 and pq.read_table(out).column("utterance_id").to_pylist() == ["u3"]
+
+    result = run("query", "SELECT * FROM utterances", "--store", store, "--max-rows", "1")
+    assert "(2 rows, 1 shown" in result.output
+
+    result = run("store", "ls", "--store", store)
+    assert result.exit_code == 0 and "mini" in result.output and "utterances" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["query", "SELECT 1", "--store", "{tmp}/none"], "no feature store at"),
+        (["query", "SELECT * FROM nope", "--store", "{tmp}"], "Table with name nope does not exist"),
+        (["query", "SELECT 1", "--store", "{tmp}", "--format", "parquet"], "--format parquet needs --out"),
+        (["ingest", "{tmp}", "--dataset", "x", "--store", "{tmp}/s"], "cannot tell its layout"),
+        (["ingest", "{tmp}", "--dataset", "../x", "--store", "{tmp}/s", "--layout", "manifest"], "no manifest found"),
+    ],
+)
+def test_user_errors_are_one_clear_line(tmp_path, args, message):
+    result = CliRunner().invoke(cli, [a.format(tmp=tmp_path) for a in args])
+    assert result.exit_code != 0
+    assert message in result.output
+    assert "Traceback" not in result.output

@@ -1,0 +1,58 @@
+"""`emoflow pipeline` from the command line, on a small text-only corpus."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+from manifest_rows import row
+
+from emoflow.cli.main import cli
+
+
+def corpus_rows() -> list[dict[str, str]]:
+    rows = []
+    for split, count in (("train", 4), ("val", 2), ("test", 2)):
+        for d in range(count):
+            for turn, label in enumerate(("joy", "anger", "joy", "neutral")):
+                dialogue = f"{split}{d}"
+                rows.append(row(f"{dialogue}_{turn}", dialogue, turn, split=split, label=label,
+                                speaker="AB"[turn % 2], text=f"{label} words number {turn} in {dialogue}"))  # fmt: skip
+    return rows
+
+
+def test_pipeline_command_runs_then_reports_the_cache(prefect_server, write_corpus, tmp_path):
+    corpus = write_corpus(corpus_rows())
+    args = ["pipeline", "--corpus", str(corpus), "--store", str(tmp_path / "store"), "--profile", "offline",
+            "--modalities", "text", "--models", "mlp", "--epochs", "2", "--seeds", "1,2"]  # fmt: skip
+    first = CliRunner().invoke(cli, args)
+    assert first.exit_code == 0, first.output
+    assert "pipeline on corpus: 6 tasks: 6 ran, 0 cached" in first.output
+    assert first.output.count("| mlp-corpus-") == 4  # val and test rows of both seeds' reports
+    second = CliRunner().invoke(cli, args)
+    assert "pipeline on corpus: 6 tasks: 0 ran, 6 cached" in second.output
+
+
+def test_pipeline_command_errors_are_one_clear_line(prefect_server, write_corpus, tmp_path):
+    corpus = write_corpus(corpus_rows())
+    base = ["pipeline", "--corpus", str(corpus), "--store", str(tmp_path / "store")]
+    for extra, message in (
+        (["--modalities", "smell"], "modalities"),
+        (["--profile", "offline", "--set", "colour=red"], "no extractor in this run has the option(s) colour"),
+        (["--seeds", "one"], "is not a comma-separated list of integers"),
+    ):
+        result = CliRunner().invoke(cli, [*base, *extra])
+        assert result.exit_code != 0 and message in result.output and "Traceback" not in result.output, result.output
+
+
+@pytest.mark.media
+def test_demo_runs_the_pipeline_and_prints_metrics_and_queries(prefect_server, demo_dir, tmp_path):
+    out = tmp_path / "demo"
+    out.mkdir()
+    (out / "corpus").symlink_to(demo_dir)
+    args = ["demo", "--out", str(out), "--quiet", "--modalities", "text", "--epochs", "1"]
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "0 rendered now" in result.output and "pipeline on demo: 4 tasks: 4 ran, 0 cached" in result.output
+    assert "| dialoguegcn-demo-" in result.output and "WF1" in result.output  # the per-class table
+    assert result.output.count("$ emoflow query --store") == 3 and "│ test    │" in result.output
+    assert f"The store is at {(out / 'store').resolve()}" in result.output

@@ -1,0 +1,43 @@
+"""The current-model record: a candidate replaces it only when its validation weighted F1 is not worse."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from emoflow.models.training.promotion import ModelRecord, current_path, keeps_candidate, promote, read_current
+
+
+def record(val: float, *runs: str) -> ModelRecord:
+    return ModelRecord("d", "mlp", runs or ("mlp-d-x-s1",), val, None)
+
+
+def test_the_rule_uses_validation_only():
+    assert keeps_candidate(None, record(0.1))
+    assert keeps_candidate(record(0.5), record(0.5)) and keeps_candidate(record(0.5), record(0.51))
+    worse_on_val = ModelRecord("d", "mlp", ("b",), 0.49, test_weighted_f1=0.99)
+    assert not keeps_candidate(ModelRecord("d", "mlp", ("a",), 0.5, test_weighted_f1=0.1), worse_on_val)
+
+
+def test_from_runs_averages_seeds():
+    runs = [{"run_id": "r1", "val_weighted_f1": 0.4, "test_weighted_f1": 0.3},
+            {"run_id": "r2", "val_weighted_f1": 0.6, "test_weighted_f1": 0.5}]  # fmt: skip
+    made = ModelRecord.from_runs("d", "mlp", runs)
+    assert made.run_ids == ("r1", "r2") and made.val_weighted_f1 == pytest.approx(0.5)
+    assert made.test_weighted_f1 == pytest.approx(0.4)
+    with pytest.raises(ValueError, match="no runs of mlp on d"):
+        ModelRecord.from_runs("d", "mlp", [])
+
+
+def test_promote_replaces_the_record_and_keeps_the_previous(store):
+    assert read_current(store, "d", "mlp") is None
+    first = record(0.5, "a")
+    promote(store, first, None)
+    assert read_current(store, "d", "mlp") == first
+    second = record(0.6, "b")
+    path = promote(store, second, first)
+    saved = json.loads(path.read_text())
+    assert path == current_path(store, "d", "mlp") and saved["run_ids"] == ["b"]
+    assert saved["previous"]["run_ids"] == ["a"] and read_current(store, "d", "mlp") == second
+    assert [p.name for p in path.parent.iterdir()] == ["mlp.json"]  # no temporary file left behind
