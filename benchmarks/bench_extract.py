@@ -16,7 +16,8 @@ import time
 from pathlib import Path
 
 from emoflow.cli.demo_corpus import make_demo_corpus
-from emoflow.extractors.base import Extractor, option_names
+from emoflow.core.registry import option_names
+from emoflow.extractors.base import Extractor
 from emoflow.extractors.profiles import profile_extractors
 from emoflow.extractors.run import utterance_inputs
 from emoflow.storage import FeatureStore, ingest_corpus

@@ -21,6 +21,8 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
+from emoflow.core.device import seed_everything
+
 MELD = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "meld"
 SPLIT_FILES = {"train": "train_sent_emo.csv", "val": "dev_sent_emo.csv", "test": "test_sent_emo.csv"}
 DIMS = {"text": 1024, "audio": 300, "visual": 342}
@@ -48,7 +50,7 @@ def measure(store: Path, model: str, epochs: int, device: str) -> dict[str, floa
     from emoflow.models.registry import create_model
     from emoflow.models.training.runs import data_spec, most_speakers
     from emoflow.models.training.settings import load_settings
-    from emoflow.models.training.trainer import TrainConfig, fit, seed_everything
+    from emoflow.models.training.trainer import TrainConfig, fit
     from emoflow.storage import FeatureStore
 
     data = dialogue_graphs(FeatureStore(store), "meld_sized", {m: "synthetic" for m in DIMS})

@@ -46,7 +46,8 @@ def _opensmile() -> None:
 def _opencv() -> None:
     import cv2
 
-    if cv2.CascadeClassifier(cv2.data.haarcascades + "haarcascade_frontalface_default.xml").empty():
+    cascades = cv2.data.haarcascades  # type: ignore[attr-defined]
+    if cv2.CascadeClassifier(cascades + "haarcascade_frontalface_default.xml").empty():
         raise RuntimeError("opencv ships no Haar cascades (opencv-python-headless must be < 5)")
 
 
@@ -56,7 +57,10 @@ def _prefect() -> None:
 
 
 def _imported(module: str) -> Callable[[], None]:
-    return lambda: importlib.import_module(module) and None
+    def check() -> None:
+        importlib.import_module(module)
+
+    return check
 
 
 CHECKS: dict[str, tuple[tuple[str, ...], Callable[[], None]]] = {

@@ -20,6 +20,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from emoflow.core.device import resolve_device
 from emoflow.extractors.audio_opensmile import FEATURE_SETS, SmileRunner
 from emoflow.extractors.base import (
     NOT_HASHED,
@@ -29,10 +30,10 @@ from emoflow.extractors.base import (
     batches,
     check_choice,
     config_hash,
-    resolve_device,
 )
 from emoflow.extractors.registry import register
 from emoflow.extractors.training import labelled_splits, train_classifier, training_key
+from emoflow.storage.atomic import atomic_path, write_text_atomic
 
 
 @dataclass(frozen=True)
@@ -158,10 +159,11 @@ class AudioBiLSTM(Extractor):
                 epochs=config.epochs, lr=config.lr, seed=config.seed, progress=progress, desc="training audio encoder",
             )  # fmt: skip
             report = {**training.as_dict(), "config": asdict(config), "train_utterances": len(train_rows)}
-            weights.parent.mkdir(parents=True, exist_ok=True)
             tensors = {k: v.detach().cpu().contiguous() for k, v in encoder.state_dict().items()}
-            save_file({**tensors, "norm.mean": torch.from_numpy(mean), "norm.std": torch.from_numpy(std)}, str(weights))
-            report_file.write_text(json.dumps(report, indent=2))  # written last: it marks the stage complete
+            with atomic_path(weights) as partial:
+                norm = {"norm.mean": torch.from_numpy(mean), "norm.std": torch.from_numpy(std)}
+                save_file({**tensors, **norm}, str(partial))
+            write_text_atomic(report_file, json.dumps(report, indent=2))  # written last: it marks the stage complete
             report["reused"] = False
         encoder.to(device).eval()
         vectors = np.zeros((len(ids), config.out_dim), np.float32)

@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from emoflow.core.code_digest import code_identity
 from emoflow.storage.hashing import json_digest
 from emoflow.storage.store import ErrorRecord
 
@@ -79,8 +80,9 @@ class Extractor(ABC):
 
     @property
     def extractor_id(self) -> str:
-        """``<name>-<8 hex>``: the name and a hash of the config values that change the output."""
-        return f"{self.name}-{config_hash(self.config)}"
+        """``<name>-<8 hex>``: the name and a hash of the config values that change the output and of the code."""
+        code = code_identity(type(self).__module__)
+        return f"{self.name}-{json_digest([config_hash(self.config), code], digest_size=4)}"
 
     @property
     def uses_labels(self) -> bool:
@@ -110,26 +112,10 @@ def check_choice(option: str, value: str, choices: Sequence[str]) -> None:
         raise ValueError(f"{option} {value!r} is not one of {', '.join(choices)}")
 
 
-def option_names(cls: type[Extractor]) -> set[str]:
-    """The option names of an extractor class (the fields of its config dataclass)."""
-    return {f.name for f in dataclasses.fields(cls.Config)}
-
-
 def config_hash(config: Any) -> str:
     """8 hex digits over the config fields that change features (fields marked :data:`NOT_HASHED` are left out)."""
     values = {f.name: getattr(config, f.name) for f in dataclasses.fields(config) if f.metadata.get("hash", True)}
     return json_digest(values, digest_size=4)
-
-
-def resolve_device(device: str) -> str:
-    """``auto`` is CUDA when a GPU is visible, else CPU; anything else is passed through (``cpu``, ``cuda:1``)."""
-    import torch
-
-    if device == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    if device.startswith("cuda") and not torch.cuda.is_available():
-        raise ValueError(f"device {device!r} was asked for but no CUDA GPU is visible; use device: auto or cpu")
-    return device
 
 
 def batches(items: Sequence[Any], size: int) -> list[Sequence[Any]]:

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 from tqdm.auto import tqdm
 
+from emoflow.core.device import resolve_device
 from emoflow.extractors.base import (
     NOT_HASHED,
     Extraction,
@@ -28,10 +29,9 @@ from emoflow.extractors.base import (
     UtteranceInput,
     WeightsError,
     batches,
-    resolve_device,
 )
 from emoflow.extractors.registry import register
-from emoflow.extractors.text_transformer import load_text_model
+from emoflow.extractors.text_encoding import load_text_model
 
 RELATIONS = ("xReact", "xEffect", "xWant", "oReact", "oEffect", "oWant")
 """Intra-cause relations (the speaker's own), then inter-cause relations (effects on others), §3.2."""

@@ -16,8 +16,9 @@ from typing import Any
 
 import yaml
 
+from emoflow.core.registry import option_names
 from emoflow.core.resources import config_files, config_label
-from emoflow.extractors.base import Extractor, option_names
+from emoflow.extractors.base import Extractor
 from emoflow.extractors.registry import create_extractor, extractor_classes
 from emoflow.storage.schema import MODALITIES
 

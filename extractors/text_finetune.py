@@ -10,18 +10,22 @@ Unchanged data and settings reuse it; anything else trains a new one.
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import torch
 
 from emoflow.extractors.base import UtteranceInput, batches
+from emoflow.extractors.text_encoding import (
+    TextTransformerConfig,
+    load_text_model,
+    pool_hidden,
+    tokenize,
+    utterance_texts,
+)
 from emoflow.extractors.training import labelled_splits, train_classifier, training_key
-
-if TYPE_CHECKING:
-    from emoflow.extractors.text_transformer import TextTransformerConfig
+from emoflow.storage.atomic import atomic_folder
 
 REPORT_FILE = "finetune.json"
 
@@ -44,8 +48,6 @@ def finetune_text_encoder(
     progress: bool = True,
 ) -> tuple[Path, dict[str, Any]]:
     """The folder of the fine-tuned encoder (trained now, or found in the cache) and its training report."""
-    from emoflow.extractors.text_transformer import load_text_model, pool_hidden, tokenize, utterance_texts
-
     folder = cache_dir / f"finetuned-{finetune_key(config, rows)}"
     if (folder / REPORT_FILE).is_file():
         report: dict[str, Any] = json.loads((folder / REPORT_FILE).read_text())
@@ -76,11 +78,8 @@ def finetune_text_encoder(
         progress=progress, desc=f"fine-tuning {config.model}",
     )  # fmt: skip
     report = {**training.as_dict(), "base_model": config.model, "train_utterances": len(train_rows)}
-    partial = folder.with_name(f".{folder.name}.partial")
-    shutil.rmtree(partial, ignore_errors=True)
-    encoder.cpu().save_pretrained(partial)  # safetensors
-    tokenizer.save_pretrained(partial)
-    (partial / REPORT_FILE).write_text(json.dumps(report, indent=2))
-    shutil.rmtree(folder, ignore_errors=True)  # a folder without its report is an interrupted run
-    partial.replace(folder)
+    with atomic_folder(folder) as partial:  # a folder without its report is an interrupted run
+        encoder.cpu().save_pretrained(partial)  # safetensors
+        tokenizer.save_pretrained(partial)
+        (partial / REPORT_FILE).write_text(json.dumps(report, indent=2))
     return folder, {**report, "reused": False}

@@ -1,12 +1,12 @@
 """The small supervised stages inside extraction (text fine-tuning, the audio encoder), trained the same way.
 
-Adam(W) on the train split's labels, one pass over validation per epoch, the epoch with the best validation
-weighted F1 kept (the test split is never read). Seeds are set here and nowhere else in :mod:`extractors`.
+AdamW on the train split's labels through the shared epoch loop of :mod:`emoflow.core.selection` (the graph
+models' trainer uses it too): one pass over validation per epoch, the epoch with the best validation weighted
+F1 kept, the test split never read.
 """
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 from collections.abc import Callable, Sequence
@@ -15,8 +15,9 @@ from typing import Any
 
 import numpy as np
 import torch
-from tqdm.auto import tqdm
 
+from emoflow.core.device import seed_everything
+from emoflow.core.selection import select_on_validation, weighted_f1
 from emoflow.extractors.base import UtteranceInput
 
 Batch = tuple[Any, torch.Tensor]
@@ -66,13 +67,6 @@ def labelled_splits(rows: Sequence[UtteranceInput]) -> tuple[list[UtteranceInput
     return train, [r for r in val if r.label in classes], classes
 
 
-def weighted_f1(gold: np.ndarray, predicted: np.ndarray) -> float:
-    """Support-weighted F1, as the papers report it."""
-    from sklearn.metrics import f1_score
-
-    return float(f1_score(gold, predicted, average="weighted", zero_division=0))
-
-
 def train_classifier(
     module: torch.nn.Module,
     logits_of: Callable[[Any], torch.Tensor],
@@ -91,13 +85,12 @@ def train_classifier(
 
     Without validation batches the last epoch is kept, and the report says so (``val_weighted_f1`` is ``None``).
     """
-    torch.manual_seed(seed)
+    seed_everything(seed)
     generator = np.random.default_rng(seed)
     optimizer = torch.optim.AdamW(module.parameters(), lr=lr, weight_decay=weight_decay)
     loss_fn = torch.nn.CrossEntropyLoss()
-    best_state, best_f1, best_epoch = None, -1.0, epochs
-    history = []
-    for epoch in tqdm(range(1, epochs + 1), desc=desc, unit="epoch", disable=not progress):
+
+    def train_epoch(epoch: int) -> dict[str, float]:
         module.train()
         total = 0.0
         for index in generator.permutation(len(train)):
@@ -107,17 +100,13 @@ def train_classifier(
             loss.backward()
             optimizer.step()
             total += loss.item()
-        record = {"epoch": epoch, "train_loss": total / max(1, len(train))}
-        if val:
-            record["val_weighted_f1"] = _score(module, logits_of, val)
-            if record["val_weighted_f1"] > best_f1:
-                best_f1, best_epoch = record["val_weighted_f1"], epoch
-                best_state = copy.deepcopy({k: v.detach().cpu() for k, v in module.state_dict().items()})
-        history.append(record)
-    if best_state is not None:
-        module.load_state_dict(best_state)
-    module.eval()
-    return TrainingReport(classes, best_epoch, best_f1 if val else None, history)
+        return {"train_loss": total / max(1, len(train))}
+
+    def validate() -> dict[str, float]:
+        return {"val_weighted_f1": _score(module, logits_of, val)}
+
+    kept = select_on_validation(module, epochs, train_epoch, validate if val else None, progress=progress, desc=desc)
+    return TrainingReport(classes, kept.epoch, kept.record.get("val_weighted_f1"), kept.history)
 
 
 @torch.no_grad()

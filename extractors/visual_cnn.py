@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 from tqdm.auto import tqdm
 
+from emoflow.core.device import resolve_device
 from emoflow.extractors.base import (
     NOT_HASHED,
     Extraction,
@@ -25,7 +26,6 @@ from emoflow.extractors.base import (
     UtteranceInput,
     batches,
     check_choice,
-    resolve_device,
 )
 from emoflow.extractors.faces import FaceCropper
 from emoflow.extractors.image_backbones import BACKBONES, load_backbone

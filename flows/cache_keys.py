@@ -1,15 +1,19 @@
 """Content keys of the flows' tasks: a task whose key was seen before returns its stored result, unrun.
 
 Every key holds the store's absolute path and the installed library versions (emoflow's own included), so a
-different store or an upgraded library never reuses a result. Besides:
+different store or an upgraded library never reuses a result, and the code that produces the output
+(:func:`emoflow.core.code_digest.code_identity`: emoflow's version and a digest of the modules' source), so a
+fix re-runs what it touches. Besides:
 
-- ingest: the dataset, layout and options, and the corpus files' paths, sizes and modification times (the
-  ingestion itself hashes the media content; an unchanged corpus that was touched re-runs and writes nothing);
-- extraction chunk: the extractor id (name + config hash) and the chunk's input fingerprint (its utterances'
-  content hashes, plus labels and splits for trained extractors);
+- ingest: the dataset, layout and options, the corpus files' paths, sizes and modification times (the
+  ingestion itself hashes the media content; an unchanged corpus that was touched re-runs and writes nothing),
+  and the ingestion code;
+- extraction chunk: the extractor id (name, config hash and the extractor's code) and the chunk's input
+  fingerprint (its utterances' content hashes, plus labels and splits for trained extractors);
 - training: the run id, which digests the feature tables' fingerprints, the labels, the model and training
-  configs and the seed;
-- evaluation: the run id, its checkpoint's bytes and the current fingerprints of the features it reads.
+  configs, the model's and the trainer's code and the seed;
+- evaluation: the run id, its checkpoint's bytes, the current fingerprints of the features it reads and the
+  scoring code.
 
 Results are small JSON records of store paths, kept under ``<store>/_cache/prefect`` (see :func:`result_storage`).
 """
@@ -21,9 +25,13 @@ import os
 from pathlib import Path
 from typing import Any
 
+from emoflow.core.code_digest import code_identity
 from emoflow.storage.hashing import file_digest, json_digest
 from emoflow.storage.lineage import library_versions
 from emoflow.storage.store import FeatureStore
+
+INGEST_MODULE = "emoflow.storage.ingest"
+EVALUATE_MODULE = "emoflow.models.training.runs"
 
 
 def content_key(stage: str, store: str | Path, *parts: Any) -> str:
@@ -59,6 +67,7 @@ def ingest_key(_: Any, parameters: dict[str, Any]) -> str:
         p["options"],
         str(Path(p["corpus"]).resolve()),
         corpus_listing(p["corpus"]),
+        code_identity(INGEST_MODULE),
     )
 
 
@@ -82,5 +91,5 @@ def evaluate_key(_: Any, parameters: dict[str, Any]) -> str:
     config = json.loads((run_dir / "config.json").read_text()) if (run_dir / "config.json").is_file() else {}
     features = {m: store.features_fingerprint(config["dataset"], m, e) for m, e in config.get("features", {}).items()}
     return content_key(
-        "evaluate", store.root, parameters["run_id"], weights, features
+        "evaluate", store.root, parameters["run_id"], weights, features, code_identity(EVALUATE_MODULE)
     )  # fmt: skip

@@ -13,7 +13,7 @@ from typing import Any
 from prefect import Task
 from prefect.futures import PrefectFuture
 
-from emoflow.extractors.base import resolve_device
+from emoflow.core.device import resolve_device
 from emoflow.flows.cache_keys import result_storage
 
 

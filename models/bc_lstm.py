@@ -14,7 +14,7 @@ from torch import nn
 from torch_geometric.data import Batch
 
 from emoflow.models.base import DataSpec, DialogueModel, MaskedProjection, ModelOutput, classifier_head
-from emoflow.models.layers.sequence import DialogueRNN
+from emoflow.models.layers.sequence import BidirectionalRNN
 from emoflow.models.registry import register
 
 
@@ -38,7 +38,9 @@ class BCLSTM(DialogueModel):
         super().__init__(spec, config)
         self.project = MaskedProjection(spec.dims, config.hidden)
         self.dropout = nn.Dropout(config.dropout)
-        self.context = DialogueRNN(config.hidden * len(spec.dims), config.hidden, "lstm", config.layers, config.dropout)
+        self.context = BidirectionalRNN(
+            config.hidden * len(spec.dims), config.hidden, "lstm", config.layers, config.dropout
+        )
         self.head = classifier_head(self.context.out_dim, config.hidden, spec.num_classes, config.dropout)
 
     def forward(self, batch: Batch) -> ModelOutput:

@@ -53,7 +53,7 @@ from emoflow.models.base import (
 from emoflow.models.graph_data import IGNORE_INDEX
 from emoflow.models.layers.edges import dialogue_edges, num_relations, relation_degree
 from emoflow.models.layers.relational_conv import RelationalConv
-from emoflow.models.layers.sequence import DialogueAttention, DialogueRNN, attend_within_dialogues
+from emoflow.models.layers.sequence import BidirectionalRNN, DialogueAttention, attend_within_dialogues
 from emoflow.models.registry import register
 
 SENTIMENTS = ("negative", "neutral", "positive")
@@ -134,7 +134,7 @@ class CMCFAGCN(DialogueModel):
         self.align = nn.ModuleDict(
             {f"{m}_{n}": CrossModalBlock(d, config.heads, config.feedforward, config.dropout) for m, n in self.pairs}
         )
-        self.context = DialogueRNN(d * (len(self.modalities) + len(self.pairs)), config.gru_hidden, "gru")
+        self.context = BidirectionalRNN(d * (len(self.modalities) + len(self.pairs)), config.gru_hidden, "gru")
         g = self.context.out_dim
         self.query, self.key = nn.Linear(g, g), nn.Linear(g, g)
         relations = num_relations("speaker_direction")

@@ -28,7 +28,7 @@ from torch_geometric.utils import softmax
 from emoflow.models.base import DataSpec, DialogueModel, MaskedProjection, ModelOutput
 from emoflow.models.layers.edges import dialogue_edges
 from emoflow.models.layers.relational_conv import RelationalConv
-from emoflow.models.layers.sequence import DialogueAttention, DialogueRNN
+from emoflow.models.layers.sequence import BidirectionalRNN, DialogueAttention
 from emoflow.models.registry import register
 
 
@@ -55,7 +55,7 @@ class DialogueGCN(DialogueModel):
     def __init__(self, spec: DataSpec, config: DialogueGCNConfig) -> None:
         super().__init__(spec, config)
         self.project = MaskedProjection(spec.dims, config.hidden)
-        self.context = DialogueRNN(config.hidden * len(spec.dims), config.hidden, "gru")
+        self.context = BidirectionalRNN(config.hidden * len(spec.dims), config.hidden, "gru")
         g = self.context.out_dim
         self.edge_score = nn.Bilinear(g, g, 1, bias=False)  # §3.3.2: g_i^T W_e g_j
         self.relational = RelationalConv(g, config.graph_hidden, 2 * spec.num_speakers**2, config.num_bases)

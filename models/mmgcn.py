@@ -28,7 +28,7 @@ from torch_geometric.nn import GCN2Conv
 
 from emoflow.models.base import DataSpec, DialogueModel, MaskedProjection, ModelOutput, classifier_head, modality_masks
 from emoflow.models.layers.edges import dialogue_edges
-from emoflow.models.layers.sequence import DialogueRNN
+from emoflow.models.layers.sequence import BidirectionalRNN
 from emoflow.models.registry import register
 
 
@@ -62,7 +62,7 @@ class MMGCN(DialogueModel):
         fc_dims = {m: d for m, d in spec.dims.items() if m != "text"}
         self.project = MaskedProjection(fc_dims, hidden)
         if "text" in spec.dims:
-            self.text_context = DialogueRNN(spec.dims["text"], hidden // 2, "lstm")
+            self.text_context = BidirectionalRNN(spec.dims["text"], hidden // 2, "lstm")
         self.speaker = nn.Embedding(spec.num_speakers, hidden)
         self.into_graph = nn.Linear(hidden, hidden)
         self.convs = nn.ModuleList(

@@ -14,7 +14,6 @@ TRACKED_LIBRARIES = (
     "numpy",
     "torch",
     "torchvision",
-    "torchaudio",
     "transformers",
     "opensmile",
     "opencv-python-headless",

@@ -7,13 +7,13 @@ pyarrow datasets, another process) sees either the old file or the new one, neve
 from __future__ import annotations
 
 import json
-import os
-import uuid
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from emoflow.storage.atomic import atomic_path
 
 COMPRESSION = "zstd"
 LINEAGE_KEY = b"emoflow.lineage"
@@ -30,14 +30,8 @@ def write_table_atomic(table: pa.Table, path: Path, lineage: dict[str, Any] | No
         metadata = dict(table.schema.metadata or {})
         metadata[LINEAGE_KEY] = json.dumps(lineage, sort_keys=True, default=str).encode()
         table = table.replace_schema_metadata(metadata)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        pq.write_table(table, tmp, compression=COMPRESSION)
-        with open(tmp, "rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with atomic_path(path) as temporary:
+        pq.write_table(table, temporary, compression=COMPRESSION)
     return path
 
 

@@ -18,7 +18,7 @@ from torch_geometric.utils import to_dense_batch
 RNNS = {"lstm": nn.LSTM, "gru": nn.GRU}
 
 
-class DialogueRNN(nn.Module):
+class BidirectionalRNN(nn.Module):
     """Bidirectional LSTM or GRU over each dialogue.
 
     Args:

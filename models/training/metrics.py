@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, recall_score
 
+from emoflow.core.selection import weighted_f1
 from emoflow.models.graph_data import IGNORE_INDEX
 
 
@@ -67,7 +68,7 @@ def classification_metrics(gold: Sequence[int] | np.ndarray, predicted: Sequence
     support = np.bincount(gold_array, minlength=len(classes))
     return Metrics(
         accuracy=float(accuracy_score(gold_array, predicted_array)),
-        weighted_f1=float(f1_score(gold_array, predicted_array, labels=labels, average="weighted", zero_division=0)),
+        weighted_f1=weighted_f1(gold_array, predicted_array, labels),
         macro_f1=float(f1_score(gold_array, predicted_array, labels=labels, average="macro", zero_division=0)),
         support=int(gold_array.size),
         per_class=[ClassScore(name, int(support[i]), float(recall[i]), float(f1[i])) for i, name in enumerate(classes)],

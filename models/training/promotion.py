@@ -8,14 +8,13 @@ the test split plays no part in the decision. The file is replaced atomically an
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from emoflow.storage import FeatureStore
+from emoflow.storage.atomic import write_text_atomic
 
 
 @dataclass(frozen=True)
@@ -73,8 +72,4 @@ def promote(store: FeatureStore, candidate: ModelRecord, previous: ModelRecord |
         "promoted_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "previous": asdict(previous) if previous else None,
     }
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    with os.fdopen(handle, "w") as file:
-        json.dump(record, file, indent=2)
-    os.replace(temporary, path)
-    return path
+    return write_text_atomic(path, json.dumps(record, indent=2))

@@ -22,7 +22,8 @@ import numpy as np
 import pyarrow as pa
 import torch
 
-from emoflow.extractors.base import resolve_device
+from emoflow.core.code_digest import code_identity
+from emoflow.core.device import resolve_device, seed_everything
 from emoflow.models.base import DataSpec, DialogueModel
 from emoflow.models.graph_data import GraphDataset, dialogue_graphs, resolve_features, resolve_side_inputs
 from emoflow.models.registry import create_model, model_class
@@ -30,10 +31,15 @@ from emoflow.models.registry import model_config as build_config
 from emoflow.models.training.metrics import Metrics, classification_metrics, paper_table
 from emoflow.models.training.plots import plot_confusion, plot_curves
 from emoflow.models.training.settings import load_settings
-from emoflow.models.training.trainer import FitResult, TrainConfig, fit, predict, seed_everything
+from emoflow.models.training.trainer import FitResult, TrainConfig, fit, predict
 from emoflow.storage import FeatureStore
 from emoflow.storage.hashing import json_digest
 from emoflow.storage.lineage import make_lineage
+
+NOT_IN_RUN_ID = ("settings",)
+"""Recorded in ``config.json`` but not digested: where the settings came from (their values are in the config)."""
+TRAINING_MODULES = ("emoflow.models.training.trainer", "emoflow.models.graph_data")
+"""Code besides the model's own modules that decides what a run learns (its digest is part of the run id)."""
 
 
 @dataclass
@@ -72,7 +78,8 @@ class RunPlan:
 
     def run_id(self, seed: int) -> str:
         """``<model>-<dataset>-<digest>-s<seed>``: the same plan and seed always name the same run."""
-        return f"{self.config['model']}-{self.config['dataset']}-{digest({**self.config, 'seed': seed})}-s{seed}"
+        identity = {k: v for k, v in self.config.items() if k not in NOT_IN_RUN_ID}
+        return f"{self.config['model']}-{self.config['dataset']}-{digest({**identity, 'seed': seed})}-s{seed}"
 
 
 def plan_runs(
@@ -112,6 +119,7 @@ def plan_runs(
         "model_config": network.config_dict(),
         "train_config": {k: v for k, v in asdict(train_config).items() if k not in ("device", "amp")},
         "settings": loaded.source,
+        "code": code_identity(type(network).__module__, *TRAINING_MODULES),
     }
     if side_inputs:  # only when present, so that the other models' run ids stay as they were
         fingerprint = store.features_fingerprint

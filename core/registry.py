@@ -1,0 +1,61 @@
+"""Named classes created from config, like timm's ``create_model``: one registry type for extractors and models.
+
+A registered class has a ``name`` and a frozen ``Config`` dataclass. Built-in modules are imported on first use,
+so importing a package that owns a registry stays cheap. Unknown names and options are errors listing the valid
+ones.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+from collections.abc import Sequence
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+
+
+def option_names(cls: Any) -> set[str]:
+    """The fields of ``cls.Config``: the options a registered class accepts."""
+    return {f.name for f in dataclasses.fields(cls.Config)}
+
+
+class Registry(Generic[T]):
+    """Classes of one kind (``kind`` names it in messages) by their ``name`` attribute."""
+
+    def __init__(self, kind: str, builtin_modules: Sequence[str]) -> None:
+        self.kind = kind
+        self.builtin_modules = tuple(builtin_modules)
+        self._classes: dict[str, type[T]] = {}
+
+    def register(self, cls: type[T]) -> type[T]:
+        """Class decorator adding ``cls`` under ``cls.name``; two classes may not share a name."""
+        name: str = getattr(cls, "name")  # noqa: B009  (every registered class defines it)
+        if name in self._classes and self._classes[name] is not cls:
+            raise ValueError(f"two {self.kind}s are named {name!r}: {self._classes[name]} and {cls}")
+        self._classes[name] = cls
+        return cls
+
+    def classes(self) -> dict[str, type[T]]:
+        """Every registered class by name (the built-in modules are imported here)."""
+        for module in self.builtin_modules:
+            importlib.import_module(module)
+        return dict(sorted(self._classes.items()))
+
+    def get(self, name: str) -> type[T]:
+        """The class registered as ``name``; an unknown name is an error listing the valid ones."""
+        classes = self.classes()
+        if name not in classes:
+            raise ValueError(f"unknown {self.kind} {name!r}; valid {self.kind}s: {', '.join(classes)}")
+        return classes[name]
+
+    def config(self, name: str, **options: Any) -> Any:
+        """The ``Config`` of ``name`` built from ``options``; unknown options are errors listing the valid ones."""
+        cls = self.get(name)
+        valid = option_names(cls)
+        unknown = sorted(set(options) - valid)
+        if unknown:
+            raise ValueError(
+                f"{self.kind} {name!r} has no option {', '.join(unknown)}; its options: {', '.join(sorted(valid))}"
+            )
+        return getattr(cls, "Config")(**options)  # noqa: B009
