@@ -13,7 +13,8 @@ import torch
 from torch import nn
 from torch_geometric.data import Batch
 
-from emoflow.models.base import DataSpec, DialogueModel, MaskedProjection, ModelOutput, classifier_head
+from emoflow.models.base import DataSpec, DialogueModel, ModelOutput
+from emoflow.models.layers.projection import MaskedProjection, classifier_head
 from emoflow.models.layers.sequence import BidirectionalRNN
 from emoflow.models.registry import register
 

@@ -45,13 +45,13 @@ from torch_geometric.utils import softmax
 from emoflow.models.base import (
     DataSpec,
     DialogueModel,
-    MaskedProjection,
     ModelOutput,
     masked_cross_entropy,
     modality_masks,
 )
 from emoflow.models.graph_data import IGNORE_INDEX
 from emoflow.models.layers.edges import dialogue_edges, num_relations, relation_degree
+from emoflow.models.layers.projection import MaskedProjection
 from emoflow.models.layers.relational_conv import RelationalConv
 from emoflow.models.layers.sequence import BidirectionalRNN, DialogueAttention, attend_within_dialogues
 from emoflow.models.registry import register

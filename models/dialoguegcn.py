@@ -25,8 +25,9 @@ from torch_geometric.data import Batch
 from torch_geometric.nn import GraphConv
 from torch_geometric.utils import softmax
 
-from emoflow.models.base import DataSpec, DialogueModel, MaskedProjection, ModelOutput
+from emoflow.models.base import DataSpec, DialogueModel, ModelOutput
 from emoflow.models.layers.edges import dialogue_edges
+from emoflow.models.layers.projection import MaskedProjection
 from emoflow.models.layers.relational_conv import RelationalConv
 from emoflow.models.layers.sequence import BidirectionalRNN, DialogueAttention
 from emoflow.models.registry import register

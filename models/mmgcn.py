@@ -26,8 +26,9 @@ from torch import nn
 from torch_geometric.data import Batch
 from torch_geometric.nn import GCN2Conv
 
-from emoflow.models.base import DataSpec, DialogueModel, MaskedProjection, ModelOutput, classifier_head, modality_masks
+from emoflow.models.base import DataSpec, DialogueModel, ModelOutput, modality_masks
 from emoflow.models.layers.edges import dialogue_edges
+from emoflow.models.layers.projection import MaskedProjection, classifier_head
 from emoflow.models.layers.sequence import BidirectionalRNN
 from emoflow.models.registry import register
 

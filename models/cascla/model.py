@@ -41,7 +41,6 @@ from torch_geometric.data import Batch
 from emoflow.models.base import (
     DataSpec,
     DialogueModel,
-    MaskedProjection,
     ModelOutput,
     masked_cross_entropy,
     modality_masks,
@@ -51,6 +50,7 @@ from emoflow.models.cascla.perturbed_gru import GateInputGRU, fgm_perturbation
 from emoflow.models.cascla.scla_loss import LabelEmbedding, scla_loss
 from emoflow.models.cascla.tensor_ring_fusion import NormalisedFusion, TensorRingAttention
 from emoflow.models.graph_data import IGNORE_INDEX
+from emoflow.models.layers.projection import MaskedProjection
 from emoflow.models.layers.sequence import attend_within_dialogues
 from emoflow.models.registry import register
 
