@@ -14,6 +14,7 @@ import click
 from emoflow.cli.model_commands import evaluate, list_models, train
 from emoflow.cli.options import echo_options, parse_settings, store_option, user_errors
 from emoflow.cli.pipeline_command import demo, pipeline
+from emoflow.cli.predict_command import predict
 from emoflow.storage import FeatureStore, ingest_corpus, store_summary
 from emoflow.storage.corpora import LAYOUTS
 from emoflow.storage.query import VIEWS, connect
@@ -274,6 +275,7 @@ cli.add_command(demo)
 cli.add_command(train)
 cli.add_command(evaluate)
 cli.add_command(list_models)
+cli.add_command(predict)
 
 
 def main() -> None:

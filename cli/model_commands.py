@@ -107,11 +107,38 @@ def evaluate(run_id: str, device: str, store: Path) -> None:
     click.echo(paper_table(rows))
 
 
-@click.command("models")
-def list_models() -> None:
-    """List the models, their options with defaults, and their settings files."""
+@click.group("models", invoke_without_command=True)
+@click.pass_context
+def list_models(context: click.Context) -> None:
+    """List the models, their options with defaults, and their settings files; `models show RUN_ID` shows a run.
+
+    \b
+    Examples:
+      emoflow models
+      emoflow models show dialoguegcn-demo-0a1b2c3d4e-s1 --store demo/store
+    """
+    if context.invoked_subcommand is not None:
+        return
     from emoflow.models.registry import model_classes
 
     for name, cls in model_classes().items():
         echo_options(name, cls)
     click.echo("settings with sources: emoflow:configs/models/<model>.yaml (or --settings FILE)")
+
+
+@list_models.command("show")
+@click.argument("run_id")
+@store_option
+@user_errors
+def show_model(run_id: str, store: Path) -> None:
+    """Print RUN_ID's model card: training data, feature recipe, hyperparameters, metrics, limitations."""
+    from emoflow.models.training.model_card import CARD_FILE
+    from emoflow.models.training.runs import load_checkpoint
+
+    feature_store = FeatureStore(store)
+    load_checkpoint(feature_store, run_id)  # an unknown run is a clear error listing the runs
+    card = feature_store.run_dir(run_id) / CARD_FILE
+    if not card.is_file():
+        raise click.ClickException(f"run {run_id} has no model card (trained by an older emoflow): "
+                                   f"emoflow evaluate {run_id} writes one")  # fmt: skip
+    click.echo(card.read_text())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -54,7 +55,10 @@ def parse_settings(settings: tuple[str, ...]) -> dict[str, Any]:
         key, sep, value = setting.partition("=")
         if not sep or not key:
             raise click.BadParameter(f"{setting!r} is not KEY=VALUE", param_hint="--set")
-        parsed[key.strip()] = yaml.safe_load(value)
+        loaded = yaml.safe_load(value)
+        if isinstance(loaded, str) and re.fullmatch(r"[-+]?\d+(\.\d*)?[eE][-+]?\d+", loaded):
+            loaded = float(loaded)  # YAML 1.1 reads 5e-5 as a string; a number is what anyone means by it
+        parsed[key.strip()] = loaded
     return parsed
 
 

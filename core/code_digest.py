@@ -16,7 +16,7 @@ import importlib.util
 from functools import cache
 from pathlib import Path
 
-import emoflow
+from emoflow.core.version import __version__
 
 ROOT = "emoflow"
 NOT_FOLLOWED = ("emoflow.flows", "emoflow.cli", "emoflow.testing", "emoflow.storage")
@@ -77,4 +77,4 @@ def source_digest(*modules: str) -> str:
 
 def code_identity(*modules: str) -> dict[str, str]:
     """``{"emoflow": version, "source": digest}`` of the code in ``modules``: what ids and cache keys include."""
-    return {"emoflow": emoflow.__version__, "source": source_digest(*modules)}
+    return {"emoflow": __version__, "source": source_digest(*modules)}

@@ -11,7 +11,7 @@ hash and label, so unchanged data and settings reuse it. Every utterance, labell
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,7 @@ from emoflow.extractors.base import (
     Extraction,
     Extractor,
     UtteranceInput,
+    WeightsError,
     batches,
     check_choice,
     config_hash,
@@ -38,7 +39,11 @@ from emoflow.storage.atomic import atomic_path, write_text_atomic
 
 @dataclass(frozen=True)
 class AudioBiLSTMConfig:
-    """Options of :class:`AudioBiLSTM` (``out_dim`` 100 as AR-IIGCN §III-B; the others are this project's choice)."""
+    """Options of :class:`AudioBiLSTM` (``out_dim`` 100 as AR-IIGCN §III-B; the others are this project's choice).
+
+    ``encoder``: the key of an encoder trained before (on another dataset of the same store; its feature table's
+    lineage says ``encoder_key``) to use as it is, with no labels needed; empty: train on this dataset's labels.
+    """
 
     feature_set: str = "IS10"
     sample_rate: int = 16000
@@ -51,6 +56,7 @@ class AudioBiLSTMConfig:
     frame_stride: int = 4
     max_frames: int = 1000
     seed: int = 0
+    encoder: str = ""
     batch_size: int = field(default=64, metadata=NOT_HASHED)
     workers: int = field(default=0, metadata=NOT_HASHED)
     device: str = field(default="auto", metadata=NOT_HASHED)
@@ -116,8 +122,13 @@ class AudioBiLSTM(Extractor):
 
     @property
     def uses_labels(self) -> bool:
-        """The encoder trains on the train/val labels."""
-        return True
+        """The encoder trains on the train/val labels, unless a trained one is given."""
+        return not self.config.encoder
+
+    @classmethod
+    def reuse_options(cls, details: Mapping[str, Any]) -> dict[str, Any]:
+        """The trained encoder's key: ``{"encoder": key}``."""
+        return {"encoder": details["encoder_key"]} if details.get("encoder_key") else {}
 
     def extract(self, rows: Sequence[UtteranceInput], *, cache_dir: Path, progress: bool = True) -> Extraction:
         """LLDs for every row, the encoder trained (or found in the cache), then one vector per row."""
@@ -132,8 +143,15 @@ class AudioBiLSTM(Extractor):
             return Extraction([], np.zeros((0, config.out_dim), np.float32), errors=errors)
         sequences = dict(zip(ids, llds, strict=True))
         usable = [r for r in rows if r.utterance_id in sequences]
-        weights = cache_dir / f"encoder-{training_key(config_hash(config), usable)}.safetensors"
+        key = config.encoder or training_key(config_hash(config), usable)
+        weights = cache_dir / f"encoder-{key}.safetensors"
         report_file = weights.with_suffix(".json")
+        if config.encoder and not report_file.is_file():
+            raise WeightsError(
+                f"audio encoder {key} is not among the store's trained stages ({cache_dir}): extract audio_bilstm "
+                "on the dataset it was trained on, in this store, first (emoflow extract --dataset <that dataset> "
+                "--modality audio)"
+            )
         if report_file.is_file():
             report = {**json.loads(report_file.read_text()), "reused": True}
             tensors = load_file(str(weights))
@@ -172,7 +190,8 @@ class AudioBiLSTM(Extractor):
                 x, lengths = pad([(s - mean) / std for s in chunk], device)
                 first = start * config.batch_size
                 vectors[first : first + len(chunk)] = encoder.embed(x, lengths).cpu().numpy()
-        return Extraction(ids, vectors, errors=errors, details={"encoder": str(weights), "training": report})
+        details = {"encoder": str(weights), "encoder_key": key, "training": report}
+        return Extraction(ids, vectors, errors=errors, details=details)
 
     def _encoder(self, in_dim: int, num_classes: int) -> AudioEncoder:
         c: AudioBiLSTMConfig = self.config

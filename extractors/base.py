@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -88,6 +88,15 @@ class Extractor(ABC):
     def uses_labels(self) -> bool:
         """Whether the output depends on the train/val labels (a trained stage): then labels are part of its key."""
         return False
+
+    @classmethod
+    def reuse_options(cls, details: Mapping[str, Any]) -> dict[str, Any]:
+        """Options that reuse the trained stage recorded in ``details`` (a feature table's lineage) on new data.
+
+        A trained extractor (fine-tuned text encoder, audio encoder) trained on one dataset's labels serves
+        another dataset, labelled or not, with these options set. Empty for extractors that train nothing.
+        """
+        return {}
 
     def wants(self, row: UtteranceInput) -> bool:
         """Whether ``row`` has an input for this modality (rows without one stay missing, not failed)."""

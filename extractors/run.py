@@ -167,7 +167,7 @@ def extract_chunk(
     started = time.perf_counter()
     if not refresh and chunk_is_current(store, dataset, extractor, chunk):
         return ChunkReport(chunk.part, len(chunk.rows), 0, 0, True, _part_path(store, dataset, extractor, chunk), 0, {})
-    cache_dir = store.cache_dir("extractors") / extractor.extractor_id
+    cache_dir = store.cache_dir("trained") / extractor.name  # trained stages, keyed by their settings and data
     extraction = extractor.extract(list(chunk.rows), cache_dir=cache_dir, progress=progress)
     dialogue_of = {r.utterance_id: r.dialogue_id for r in chunk.rows}
     path = None

@@ -32,6 +32,9 @@ class TextTransformerConfig:
         fp16: half-precision autocast on GPU (ignored on CPU).
         finetune_epochs: fine-tune on the train split's labels first (0 = use the weights as they are).
         finetune_lr, finetune_batch_size, finetune_seed: the fine-tuning stage's settings.
+        finetuned: the key of an encoder fine-tuned before (on another dataset of the same store; its feature
+            table's lineage says ``finetuned_key``), used as it is with no labels needed; empty: fine-tune here
+            when ``finetune_epochs`` > 0.
         batch_size: utterances per forward pass (length-bucketed).
         device: ``auto`` (CUDA when present), ``cpu``, ``cuda``, ``cuda:N``.
     """
@@ -46,6 +49,7 @@ class TextTransformerConfig:
     finetune_lr: float = 1e-5
     finetune_batch_size: int = 16
     finetune_seed: int = 0
+    finetuned: str = ""
     batch_size: int = field(default=32, metadata=NOT_HASHED)
     device: str = field(default="auto", metadata=NOT_HASHED)
 

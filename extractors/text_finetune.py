@@ -16,7 +16,7 @@ from typing import Any
 
 import torch
 
-from emoflow.extractors.base import UtteranceInput, batches
+from emoflow.extractors.base import UtteranceInput, WeightsError, batches
 from emoflow.extractors.text_encoding import (
     TextTransformerConfig,
     load_text_model,
@@ -48,10 +48,10 @@ def finetune_text_encoder(
     progress: bool = True,
 ) -> tuple[Path, dict[str, Any]]:
     """The folder of the fine-tuned encoder (trained now, or found in the cache) and its training report."""
-    folder = cache_dir / f"finetuned-{finetune_key(config, rows)}"
+    key = finetune_key(config, rows)
+    folder = cache_dir / f"finetuned-{key}"
     if (folder / REPORT_FILE).is_file():
-        report: dict[str, Any] = json.loads((folder / REPORT_FILE).read_text())
-        return folder, {**report, "reused": True}
+        return finetuned_encoder(cache_dir, key)
     train_rows, val_rows, classes = labelled_splits(rows)
     tokenizer, encoder = load_text_model(config.model)
     encoder.to(device)
@@ -77,9 +77,21 @@ def finetune_text_encoder(
         epochs=config.finetune_epochs, lr=config.finetune_lr, weight_decay=0.01, seed=config.finetune_seed,
         progress=progress, desc=f"fine-tuning {config.model}",
     )  # fmt: skip
-    report = {**training.as_dict(), "base_model": config.model, "train_utterances": len(train_rows)}
+    report = {**training.as_dict(), "base_model": config.model, "train_utterances": len(train_rows), "key": key}
     with atomic_folder(folder) as partial:  # a folder without its report is an interrupted run
         encoder.cpu().save_pretrained(partial)  # safetensors
         tokenizer.save_pretrained(partial)
         (partial / REPORT_FILE).write_text(json.dumps(report, indent=2))
     return folder, {**report, "reused": False}
+
+
+def finetuned_encoder(cache_dir: Path, key: str) -> tuple[Path, dict[str, Any]]:
+    """The folder and report of the encoder fine-tuned under ``key``; a :class:`WeightsError` when it is absent."""
+    folder = cache_dir / f"finetuned-{key}"
+    if not (folder / REPORT_FILE).is_file():
+        raise WeightsError(
+            f"fine-tuned text encoder {key} is not among the store's trained stages ({cache_dir}): extract "
+            "text_transformer with finetune_epochs on the dataset it was tuned on, in this store, first"
+        )
+    report: dict[str, Any] = json.loads((folder / REPORT_FILE).read_text())
+    return folder, {**report, "key": key, "reused": True}

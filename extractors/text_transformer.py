@@ -9,7 +9,7 @@ local directory, or ``package:<module>`` (weights shipped inside a Python packag
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,7 @@ from emoflow.extractors.text_encoding import (
     tokenize,
     utterance_texts,
 )
-from emoflow.extractors.text_finetune import finetune_text_encoder
+from emoflow.extractors.text_finetune import finetune_text_encoder, finetuned_encoder
 
 __all__ = ["TextTransformer", "TextTransformerConfig"]
 
@@ -42,8 +42,13 @@ class TextTransformer(Extractor):
 
     @property
     def uses_labels(self) -> bool:
-        """Fine-tuning reads the train/val labels."""
-        return self.config.finetune_epochs > 0
+        """Fine-tuning reads the train/val labels (not when a fine-tuned encoder is given)."""
+        return self.config.finetune_epochs > 0 and not self.config.finetuned
+
+    @classmethod
+    def reuse_options(cls, details: Mapping[str, Any]) -> dict[str, Any]:
+        """The fine-tuned encoder's key: ``{"finetuned": key}`` (nothing when the weights were used as they are)."""
+        return {"finetuned": details["finetuned_key"]} if details.get("finetuned_key") else {}
 
     def extract(self, rows: Sequence[UtteranceInput], *, cache_dir: Path, progress: bool = True) -> Extraction:
         """Encode every row's text (with its dialogue context when configured), length-bucketed."""
@@ -52,9 +57,12 @@ class TextTransformer(Extractor):
         config: TextTransformerConfig = self.config
         device = resolve_device(config.device)
         details: dict[str, Any] = {"model": config.model, "weights": resolve_model_source(config.model)}
-        if config.finetune_epochs:
+        if config.finetuned:
+            folder, report = finetuned_encoder(cache_dir, config.finetuned)
+            details.update(weights=str(folder), finetuned=report, finetuned_key=config.finetuned)
+        elif config.finetune_epochs:
             folder, report = finetune_text_encoder(config, rows, cache_dir, device=device, progress=progress)
-            details.update(weights=str(folder), finetuned=report)
+            details.update(weights=str(folder), finetuned=report, finetuned_key=report["key"])
         tokenizer, model = load_text_model(details["weights"])
         model.to(device).eval()
         pairs = utterance_texts(rows, config.context_turns)

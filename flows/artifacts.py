@@ -14,6 +14,7 @@ from typing import Any
 
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
+from emoflow.models.training.model_card import CARD_FILE
 from emoflow.storage.query import connect
 
 
@@ -60,6 +61,21 @@ def publish_run(run_dir: Path, stage: str) -> None:
         key=artifact_key(stage, "confusion", run_id),
         description=f"{run_id}: confusion matrix ({split})",
     )
+    card = run_dir / CARD_FILE
+    if card.is_file():
+        create_markdown_artifact(card.read_text(), key=artifact_key(stage, "model-card", run_id),
+                                 description=f"{run_id}: model card")  # fmt: skip
+
+
+def publish_predictions(run_id: str, dataset: str, summaries: list[dict[str, Any]], timelines: dict[str, str],
+                        predictions: str) -> None:  # fmt: skip
+    """The per-dialogue summaries as a table, and the predictions file and timeline images as a Markdown list."""
+    create_table_artifact(summaries, key=artifact_key("predict", "summary", dataset),
+                          description=f"{dataset}: predicted emotions per dialogue ({run_id})")  # fmt: skip
+    lines = [f"# {dataset}: predictions of {run_id}", "", f"Predictions: `{predictions}`", "", "Timelines:", ""]
+    lines += [f"- {dialogue}: [{Path(path).name}](file://{path})" for dialogue, path in timelines.items()]
+    create_markdown_artifact("\n".join(lines) + "\n", key=artifact_key("predict", "timelines", dataset),
+                             description=f"{dataset}: one timeline PNG per dialogue")  # fmt: skip
 
 
 def publish_paths(stage: str, paths: Sequence[str | Path], description: str) -> None:

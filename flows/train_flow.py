@@ -29,9 +29,8 @@ from emoflow.storage import FeatureStore
 def run_is_complete(store: FeatureStore, run_id: str) -> bool:
     """Whether the run's checkpoint, metrics and predictions are all in the store."""
     run_dir = store.run_dir(run_id)
-    return all(
-        p.is_file() for p in (run_dir / "checkpoint.pt", run_dir / "metrics.json", store.predictions_path(run_id))
-    )
+    evaluated = any(store.predictions_dir(run_id).glob("evaluation-*.parquet"))
+    return evaluated and all(p.is_file() for p in (run_dir / "checkpoint.pt", run_dir / "metrics.json"))
 
 
 @task(name="train", task_run_name="train {run_id}", cache_key_fn=train_key, persist_result=True,
@@ -61,7 +60,7 @@ def run_record(store: FeatureStore, result: RunResult) -> dict[str, Any]:
         "run_id": result.run_id,
         "run_dir": str(result.run_dir),
         "metrics": str(result.run_dir / "metrics.json"),
-        "predictions": str(store.predictions_path(result.run_id)),
+        "predictions": str(result.predictions),
         "val_weighted_f1": result.val.weighted_f1,
         "test_weighted_f1": result.test.weighted_f1 if result.test else None,
     }

@@ -91,25 +91,31 @@ def dialogue_graphs(
     features: Mapping[str, str],
     classes: Sequence[str] | None = None,
     side_inputs: Mapping[str, tuple[str, str]] | None = None,
+    *,
+    absent_dims: Mapping[str, int] | None = None,
+    unsplit: bool = False,
 ) -> GraphDataset:
     """One graph per dialogue of ``dataset`` with the feature tables ``features`` (modality -> extractor id).
 
     ``classes`` defaults to the sorted labels of the dataset; labels outside it are an error. ``side_inputs``
     (name -> (modality, extractor id), see :func:`resolve_side_inputs`) add ``x_<name>`` / ``mask_<name>``.
+    Tables named in ``absent_dims`` that the store lacks read as all-missing. Dialogues without a split are left
+    out, unless ``unsplit``: then they are kept under the split ``""`` (prediction on new recordings).
     """
     if not features:
         raise ValueError("at least one modality is needed")
     side_inputs = dict(side_inputs or {})
-    dialogues = read_dialogues(store, dataset, features, side_inputs)
+    dialogues = read_dialogues(store, dataset, features, side_inputs, absent_dims=absent_dims)
     labels = sorted({label for d in dialogues for label in d.labels if label})
     classes = list(classes) if classes is not None else labels
     index = {c: i for i, c in enumerate(classes)}
     outside = sorted(set(labels) - set(index))
     if outside:
         raise ValueError(f"labels {outside} of {dataset!r} are not among the classes {classes}")
-    splits: dict[str, list[Data]] = {s: [] for s in SPLITS}
+    splits: dict[str, list[Data]] = {s: [] for s in SPLITS} | ({"": []} if unsplit else {})
     for dialogue in dialogues:
-        if dialogue.split not in splits:
+        split = dialogue.split or ""
+        if split not in splits:
             continue  # unsplit dialogues are for prediction only
         speakers = {s: i for i, s in enumerate(dict.fromkeys(dialogue.speakers))}
         graph = Data(
@@ -117,14 +123,14 @@ def dialogue_graphs(
             position=torch.arange(len(dialogue.speakers)),
             y=torch.tensor([index[label] if label else IGNORE_INDEX for label in dialogue.labels]),
             dialogue_id=dialogue.dialogue_id,
-            split=dialogue.split,
+            split=split,
             utterance_ids=dialogue.utterance_ids,
             num_nodes=len(dialogue.speakers),
         )
         for name in (*features, *side_inputs):
             graph[f"x_{name}"] = torch.from_numpy(dialogue.features[name])
             graph[f"mask_{name}"] = torch.from_numpy(dialogue.masks[name])
-        splits[dialogue.split].append(graph)
+        splits[split].append(graph)
     sizes = {name: int(dialogues[0].features[name].shape[1]) for name in (*features, *side_inputs)} if dialogues else {}
     return GraphDataset(
         splits=splits,

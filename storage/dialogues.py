@@ -33,12 +33,16 @@ def read_dialogues(
     dataset: str,
     features: Mapping[str, str],
     side_inputs: Mapping[str, tuple[str, str]] | None = None,
+    *,
+    absent_dims: Mapping[str, int] | None = None,
 ) -> list[DialogueArrays]:
     """Align the feature tables named in ``features`` (modality -> extractor id) with the dataset's dialogues.
 
     ``side_inputs`` (name -> (modality, extractor id)) adds further tables under their own names, e.g. clue
     vectors a model reads besides the modalities. Dialogues come in the order they were ingested, utterances in
-    turn order. Feature rows for utterances that are no longer in the dataset are ignored.
+    turn order. Feature rows for utterances that are no longer in the dataset are ignored. A table named in
+    ``absent_dims`` (name -> size) that the store does not hold reads as all-missing: zero rows, mask False (a
+    corpus without video given to a model that reads video).
     """
     utterances = store.read_utterances(dataset)
     order = pc.sort_indices(utterances, sort_keys=[("dialogue_id", "ascending"), ("turn", "ascending")])
@@ -50,6 +54,10 @@ def read_dialogues(
     present: dict[str, np.ndarray] = {}
     tables = {m: (m, e) for m, e in features.items()} | dict(side_inputs or {})
     for name, (modality, extractor) in tables.items():
+        if absent_dims and name in absent_dims and not store.has_features(dataset, modality, extractor):
+            stacked[name] = np.zeros((len(rows), absent_dims[name]), dtype=np.float32)
+            present[name] = np.zeros(len(rows), dtype=bool)
+            continue
         table = store.read_features(dataset, modality, extractor)
         positions = np.array([index.get(u, -1) for u in table.utterance_ids], dtype=np.int64)
         keep = positions >= 0

@@ -49,17 +49,29 @@ ERRORS = pa.schema(
 )
 """One row per utterance and stage that failed. ``reason`` names the file and the problem."""
 
+PURPOSES = ("evaluation", "prediction")
+"""Why a run scored utterances: ``evaluation`` of its own dataset's val/test, or ``prediction`` on new data."""
+
 PREDICTIONS = pa.schema(
     [
+        pa.field("dataset", pa.string(), nullable=False),
+        pa.field("purpose", pa.string(), nullable=False),
         pa.field("utterance_id", pa.string(), nullable=False),
         pa.field("dialogue_id", pa.string(), nullable=False),
+        pa.field("turn", pa.int32()),
+        pa.field("speaker", pa.string()),
         pa.field("split", pa.string()),
         pa.field("label", pa.string()),
         pa.field("predicted", pa.string(), nullable=False),
+        pa.field("confidence", pa.float32(), nullable=False),
         pa.field("probabilities", pa.list_(pa.float32()), nullable=False),
+        pa.field("classes", pa.list_(pa.string()), nullable=False),
+        pa.field("model", pa.string(), nullable=False),
     ]
 )
-"""One row per scored utterance of a run; ``probabilities`` follow the class order in the file's lineage."""
+"""One row per scored utterance of a run and dataset: the utterance (turn, speaker, gold label when known), the
+predicted class and its probability (``confidence``), every class's probability in the order of ``classes``,
+and the model. Utterance ids are unique within a dataset only: join on ``(dataset, utterance_id)``."""
 
 
 def feature_schema(dim: int, *, with_frames: bool = False) -> pa.Schema:

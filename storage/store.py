@@ -25,7 +25,7 @@ import pyarrow.parquet as pq
 
 from emoflow.storage.hashing import json_digest
 from emoflow.storage.parquet_io import parquet_files, read_lineage, read_parts, write_table_atomic
-from emoflow.storage.schema import ERRORS, MODALITIES, PREDICTIONS, UTTERANCES, feature_schema
+from emoflow.storage.schema import ERRORS, MODALITIES, PREDICTIONS, PURPOSES, UTTERANCES, feature_schema
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.+-]*$")
 
@@ -99,9 +99,11 @@ class FeatureStore:
         """Folder of one run's predictions."""
         return self.root / "predictions" / f"run={check_name('run id', run_id)}"
 
-    def predictions_path(self, run_id: str) -> Path:
-        """The file of one run's predictions."""
-        return self.predictions_dir(run_id) / "part-0.parquet"
+    def predictions_path(self, run_id: str, dataset: str, purpose: str = "evaluation") -> Path:
+        """The file of one run's predictions for ``dataset``: ``evaluation`` (its own val/test) or ``prediction``."""
+        if purpose not in PURPOSES:
+            raise ValueError(f"prediction purpose must be one of {', '.join(PURPOSES)}, got {purpose!r}")
+        return self.predictions_dir(run_id) / f"{purpose}-{check_name('dataset', dataset)}.parquet"
 
     def run_dir(self, run_id: str) -> Path:
         """Folder of one run's config, checkpoint, metrics and plots."""
@@ -224,6 +226,15 @@ class FeatureStore:
             vectors=values.reshape(len(table), dim),
         )
 
+    def has_features(self, dataset: str, modality: str, extractor: str) -> bool:
+        """Whether the store holds at least one part of that feature table."""
+        return bool(parquet_files(self.features_dir(dataset, modality, extractor)))
+
+    def feature_lineage(self, dataset: str, modality: str, extractor: str) -> dict[str, Any]:
+        """The lineage of a feature table's first part: extractor name, full config, details (empty when absent)."""
+        parts = parquet_files(self.features_dir(dataset, modality, extractor))
+        return read_lineage(parts[0]) if parts else {}
+
     def features_fingerprint(self, dataset: str, modality: str, extractor: str) -> str | None:
         """What a feature table was computed from: its parts' input fingerprints combined (None when absent)."""
         parts = parquet_files(self.features_dir(dataset, modality, extractor))
@@ -256,9 +267,14 @@ class FeatureStore:
         return found
 
     # -- predictions -----------------------------------------------------------------------------------------
-    def write_predictions(self, run_id: str, table: pa.Table, lineage: dict[str, Any]) -> Path:
-        """Write (replace) the predictions of one run."""
-        return write_table_atomic(table.cast(PREDICTIONS), self.predictions_path(run_id), lineage)
+    def write_predictions(
+        self, run_id: str, dataset: str, purpose: str, table: pa.Table, lineage: dict[str, Any]
+    ) -> Path:
+        """Write (replace) one run's predictions for ``dataset`` and ``purpose`` (see :meth:`predictions_path`)."""
+        path = self.predictions_path(run_id, dataset, purpose)
+        legacy = self.predictions_dir(run_id) / "part-0.parquet"  # stores written before datasets had their files
+        legacy.unlink(missing_ok=True)
+        return write_table_atomic(table.cast(PREDICTIONS), path, lineage)
 
 
 def check_name(kind: str, value: str) -> str:

@@ -66,3 +66,13 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("demo") / "corpus"
     make_demo_corpus(out, progress=False)
     return out
+
+
+@pytest.fixture(scope="session")
+def new_recordings(demo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo's held-out call rendered as new recordings: mp4 clips and a manifest without labels or splits."""
+    from emoflow.cli.demo_corpus import make_new_recordings
+
+    out = tmp_path_factory.mktemp("new") / "new-recordings"
+    make_new_recordings(out, progress=False)
+    return out

@@ -30,15 +30,22 @@ def full_store(store, write_corpus, monkeypatch):
     store.replace_errors("c", "extract", "v-1", [ErrorRecord("u2", "u2.mp4: no face found", extractor="v-1")])
     predictions = pa.table(
         {
+            "dataset": ["c"] * 3,
+            "purpose": ["evaluation"] * 3,
             "utterance_id": ["u0", "u1", "u2"],
             "dialogue_id": ["d1"] * 3,
+            "turn": [0, 1, 2],
+            "speaker": ["A", "B", "A"],
             "split": ["test"] * 3,
             "label": ["joy", "joy", "sadness"],
             "predicted": ["joy", "sadness", "sadness"],
+            "confidence": [0.8, 0.6, 0.9],
             "probabilities": [[0.8, 0.2], [0.4, 0.6], [0.1, 0.9]],
+            "classes": [["joy", "sadness"]] * 3,
+            "model": ["mlp"] * 3,
         }
     )
-    store.write_predictions("r1", predictions, {"classes": ["joy", "sadness"]})
+    store.write_predictions("r1", "c", "evaluation", predictions, {"classes": ["joy", "sadness"]})
     monkeypatch.chdir(store.root)
     return store
 

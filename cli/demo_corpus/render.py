@@ -18,7 +18,7 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
-from emoflow.cli.demo_corpus.script import CAST, DIALOGUES, Dialogue, Voice
+from emoflow.cli.demo_corpus.script import CAST, DIALOGUES, NEW_CONVERSATION, Dialogue, Voice
 from emoflow.extractors.media import MediaError, require_binary, run_tool
 from emoflow.storage.corpora.rows import MANIFEST_COLUMNS
 
@@ -50,16 +50,20 @@ def make_demo_corpus(
     out: Path | str,
     dialogues: Sequence[Dialogue] = DIALOGUES,
     *,
+    labelled: bool = True,
     workers: int | None = None,
     progress: bool = True,
 ) -> DemoCorpus:
-    """Write ``out/manifest.csv`` and ``out/clips/<utterance>.mp4``; unchanged clips are kept, not re-rendered."""
+    """Write ``out/manifest.csv`` and ``out/clips/<utterance>.mp4``; unchanged clips are kept, not re-rendered.
+
+    ``labelled=False`` leaves the label and split columns out: new recordings, as ``emoflow predict`` gets them.
+    """
     for binary in ("ffmpeg", "espeak-ng"):
         require_binary(binary)
     out = Path(out)
     clips_dir = out / "clips"
     clips_dir.mkdir(parents=True, exist_ok=True)
-    rows = _manifest_rows(dialogues)
+    rows = _manifest_rows(dialogues, labelled)
     manifest_text = _csv_text(rows)
     manifest = out / "manifest.csv"
     previous = manifest.read_text(encoding="utf-8") if manifest.is_file() else None
@@ -75,7 +79,12 @@ def make_demo_corpus(
     return DemoCorpus(manifest=manifest, clips=len(rows), rendered=len(todo))
 
 
-def _manifest_rows(dialogues: Sequence[Dialogue]) -> list[dict[str, str]]:
+def make_new_recordings(out: Path | str, *, progress: bool = True) -> DemoCorpus:
+    """The held-out call (:data:`NEW_CONVERSATION`) rendered without labels or splits, for the demo's prediction."""
+    return make_demo_corpus(out, [NEW_CONVERSATION], labelled=False, progress=progress)
+
+
+def _manifest_rows(dialogues: Sequence[Dialogue], labelled: bool = True) -> list[dict[str, str]]:
     rows = []
     for dialogue in dialogues:
         for turn, line in enumerate(dialogue.turns):
@@ -94,6 +103,8 @@ def _manifest_rows(dialogues: Sequence[Dialogue]) -> list[dict[str, str]]:
                     "video_path": f"clips/{utterance_id}.mp4",
                 }
             )
+            if not labelled:
+                del rows[-1]["label"], rows[-1]["split"]
     return rows
 
 

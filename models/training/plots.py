@@ -1,4 +1,4 @@
-"""Plots written next to every run: the confusion matrix and the training curves (matplotlib, no display)."""
+"""Plots: a run's confusion matrix and training curves, and a predicted dialogue's timeline (matplotlib, no display)."""
 
 from __future__ import annotations
 
@@ -57,5 +57,41 @@ def plot_curves(history: Sequence[dict[str, Any]], best_epoch: int, path: Path, 
     figure.suptitle(title)
     figure.tight_layout()
     figure.savefig(path, dpi=120)
+    plt.close(figure)
+    return path
+
+
+def plot_timeline(turns: Sequence[dict[str, Any]], path: Path, title: str) -> Path:
+    """A dialogue's predicted emotion per turn, one lane per speaker.
+
+    A dot per utterance coloured by its emotion, its size and the printed number the probability of that
+    emotion; the gold label too, when it is known.
+    """
+    classes = list(turns[0]["classes"])
+    colours = plt.get_cmap("tab10")
+    speakers = list(dict.fromkeys(t["speaker"] for t in turns))
+    lane = {s: i for i, s in enumerate(speakers)}
+    figure, axis = plt.subplots(figsize=(max(6.0, 1.1 + 0.7 * len(turns)), 1.4 + 0.75 * len(speakers)))
+    for x, turn in enumerate(turns):
+        y = lane[turn["speaker"]]
+        colour = colours(classes.index(turn["predicted"]) % 10)
+        axis.scatter([x], [y], s=120 + 500 * turn["confidence"], color=colour, alpha=0.85, edgecolors="black")
+        gold = f"\n(gold {turn['label']})" if turn.get("label") else ""
+        axis.annotate(f"{turn['predicted']}\n{turn['confidence']:.2f}{gold}", (x, y), textcoords="offset points",
+                      xytext=(0, 16), ha="center", fontsize=7)  # fmt: skip
+    axis.plot(range(len(turns)), [lane[t["speaker"]] for t in turns], color="grey", linewidth=0.6, zorder=0)
+    axis.set_yticks(range(len(speakers)), speakers)
+    axis.set_ylim(-0.6, len(speakers) - 0.2)
+    axis.set_xticks(range(len(turns)), [str(t["turn"]) for t in turns])
+    axis.set_xlabel("turn")
+    axis.set_title(title, fontsize=9)
+    shown = [c for c in classes if any(t["predicted"] == c for t in turns)]
+    handles = [
+        plt.Line2D([], [], marker="o", linestyle="", color=colours(classes.index(c) % 10), label=c) for c in shown
+    ]
+    axis.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
+    figure.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path, dpi=110)
     plt.close(figure)
     return path

@@ -26,18 +26,23 @@ from emoflow.core.code_digest import code_identity
 from emoflow.core.device import resolve_device, seed_everything
 from emoflow.models.base import DataSpec, DialogueModel
 from emoflow.models.graph_data import GraphDataset, dialogue_graphs, resolve_features, resolve_side_inputs
+from emoflow.models.recipe import feature_recipe
 from emoflow.models.registry import create_model, model_class
 from emoflow.models.registry import model_config as build_config
 from emoflow.models.training.metrics import Metrics, classification_metrics, paper_table
+from emoflow.models.training.model_card import CARD_FILE, model_card
 from emoflow.models.training.plots import plot_confusion, plot_curves
 from emoflow.models.training.settings import load_settings
 from emoflow.models.training.trainer import FitResult, TrainConfig, fit, predict
 from emoflow.storage import FeatureStore
+from emoflow.storage.atomic import atomic_path
 from emoflow.storage.hashing import json_digest
 from emoflow.storage.lineage import make_lineage
+from emoflow.storage.schema import PREDICTIONS
 
-NOT_IN_RUN_ID = ("settings",)
-"""Recorded in ``config.json`` but not digested: where the settings came from (their values are in the config)."""
+NOT_IN_RUN_ID = ("settings", "recipe")
+"""Recorded in ``config.json`` but not digested: where the settings came from (their values are in the config)
+and the feature recipe (read from the feature tables, whose ids and fingerprints are digested)."""
 TRAINING_MODULES = ("emoflow.models.training.trainer", "emoflow.models.graph_data")
 """Code besides the model's own modules that decides what a run learns (its digest is part of the run id)."""
 
@@ -52,6 +57,7 @@ class RunResult:
     epoch: int
     val: Metrics
     test: Metrics | None
+    predictions: Path | None = None
 
     def summary(self) -> str:
         """One line: test weighted F1 first (validation when there is no test split)."""
@@ -124,6 +130,7 @@ def plan_runs(
     if side_inputs:  # only when present, so that the other models' run ids stay as they were
         fingerprint = store.features_fingerprint
         config["side_inputs"] = {n: [m, e, fingerprint(dataset, m, e)] for n, (m, e) in side_inputs.items()}
+    config["recipe"] = feature_recipe(store, dataset, resolved, side_inputs)
     if network.variant():
         config["variant"] = network.variant()
     return RunPlan(data, spec, train_config, config)
@@ -172,10 +179,7 @@ def train_runs(
 def evaluate_run(store: FeatureStore, run_id: str, *, device: str = "auto", batch_size: int = 32) -> RunResult:
     """Re-score a stored run with its checkpoint: rewrite its metrics, plots, report and predictions."""
     run_dir = store.run_dir(run_id)
-    if not (run_dir / "checkpoint.pt").is_file():
-        known = sorted(p.name for p in run_dir.parent.glob("*") if (p / "checkpoint.pt").is_file())
-        raise FileNotFoundError(f"no run {run_id!r} in {store.root}/runs (runs: {', '.join(known) or 'none'})")
-    checkpoint = torch.load(run_dir / "checkpoint.pt", map_location="cpu", weights_only=True)
+    checkpoint = load_checkpoint(store, run_id)
     config = checkpoint["config"]
     side_inputs = {n: (m, e) for n, (m, e, _) in config.get("side_inputs", {}).items()}
     data = dialogue_graphs(store, config["dataset"], config["features"], config["classes"], side_inputs)
@@ -188,7 +192,23 @@ def evaluate_run(store: FeatureStore, run_id: str, *, device: str = "auto", batc
     result = FitResult(checkpoint["state_dict"], checkpoint["epoch"], checkpoint["val_metrics"], stored["history"],
                        stored.get("pretrain_history", []))  # fmt: skip
     train_config = replace(TrainConfig.from_dict(config["train_config"]), device=device, batch_size=batch_size)
-    return _write_run(store, run_id, config, network, data, result, train_config)
+    return _write_run(store, run_id, config, network, data, result, train_config, save_checkpoint=False)
+
+
+def stored_runs(store: FeatureStore) -> list[str]:
+    """The ids of the runs in the store that have a checkpoint."""
+    return sorted(p.parent.name for p in (store.root / "runs").glob("*/checkpoint.pt"))
+
+
+def load_checkpoint(store: FeatureStore, run_id: str) -> dict[str, Any]:
+    """A run's checkpoint ``{state_dict, config, epoch, val_metrics}`` (tensors only: nothing in it can run code)."""
+    path = store.run_dir(run_id) / "checkpoint.pt"
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"no run {run_id!r} in {store.root}/runs (runs: {', '.join(stored_runs(store)) or 'none'})"
+        )
+    checkpoint: dict[str, Any] = torch.load(path, map_location="cpu", weights_only=True)
+    return checkpoint
 
 
 def _write_run(
@@ -199,6 +219,8 @@ def _write_run(
     data: GraphDataset,
     result: FitResult,
     train_config: TrainConfig,
+    *,
+    save_checkpoint: bool = True,
 ) -> RunResult:
     """Score val and test with the selected weights (test exactly once) and write every output of the run."""
     network.to(resolve_device(train_config.device))
@@ -207,9 +229,11 @@ def _write_run(
     scored = {s: predict(network, data.splits[s], batch_size=train_config.batch_size) for s in ("val", "test")}
     metrics = {s: classification_metrics(v.gold, v.predicted, data.classes) for s, v in scored.items() if _labelled(v)}
     (run_dir / "config.json").write_text(json.dumps(config, indent=2, sort_keys=True) + "\n")
-    checkpoint = {"state_dict": result.state_dict, "config": config, "epoch": result.epoch,
-                  "val_metrics": result.val_metrics}  # fmt: skip
-    torch.save(checkpoint, run_dir / "checkpoint.pt")
+    if save_checkpoint:  # re-scoring leaves the weights file as it is (its bytes key the evaluation cache)
+        checkpoint = {"state_dict": result.state_dict, "config": config, "epoch": result.epoch,
+                      "val_metrics": result.val_metrics}  # fmt: skip
+        with atomic_path(run_dir / "checkpoint.pt") as partial:
+            torch.save(checkpoint, partial)
     report = {"run_id": run_id, "epoch": result.epoch, **{s: m.as_dict() for s, m in metrics.items()},
               "history": result.history, "pretrain_history": result.pretrain_history}  # fmt: skip
     (run_dir / "metrics.json").write_text(json.dumps(report, indent=2) + "\n")
@@ -218,12 +242,18 @@ def _write_run(
     variant = f"Variant: {config['variant']}.\n\n" if config.get("variant") else ""
     report_text = f"# {title}\n\n{variant}Selected epoch {result.epoch}.\n\n{paper_table(rows)}\n"
     (run_dir / "report.md").write_text(report_text)
+    sizes = {s: (len(g), sum(x.num_nodes for x in g)) for s, g in data.splits.items() if g}
+    card = model_card(config, metrics, sizes, result.epoch, len(result.history))
+    (run_dir / CARD_FILE).write_text(card)
     shown = metrics.get("test") or metrics["val"]
     plot_confusion(shown, run_dir / "confusion.png", f"{title}, {'test' if 'test' in metrics else 'val'}")
     plot_curves(result.history, result.epoch, run_dir / "curves.png", title)
-    store.write_predictions(
+    dataset = config["dataset"]
+    predictions = store.write_predictions(
         run_id,
-        predictions_table(scored, data.classes),
+        dataset,
+        "evaluation",
+        predictions_table(scored, data.classes, store.read_utterances(dataset), dataset, "evaluation", config["model"]),
         make_lineage(
             "train",
             run_id=run_id,
@@ -233,23 +263,51 @@ def _write_run(
             epoch=result.epoch,
         ),
     )
-    return RunResult(run_id, config["seed"], run_dir, result.epoch, metrics["val"], metrics.get("test"))
+    return RunResult(run_id, config["seed"], run_dir, result.epoch, metrics["val"], metrics.get("test"), predictions)
 
 
-def predictions_table(scored: Mapping[str, Any], classes: Sequence[str]) -> pa.Table:
-    """One row per scored utterance: ids, split, gold label (null when unlabelled), prediction, probabilities."""
+def predictions_table(
+    scored: Mapping[str, Any], classes: Sequence[str], utterances: pa.Table, dataset: str, purpose: str, model: str
+) -> pa.Table:
+    """One row per scored utterance (:data:`~emoflow.storage.schema.PREDICTIONS`).
+
+    Who said it when, the gold label (null when unlabelled), the prediction, its probability and every class's,
+    the class order and the model.
+    """
+    turn_speaker = dict(
+        zip(utterances.column("utterance_id").to_pylist(),
+            zip(utterances.column("turn").to_pylist(), utterances.column("speaker").to_pylist(), strict=True),
+            strict=True)
+    )  # fmt: skip
     columns: dict[str, list[Any]] = {k: [] for k in ("utterance_id", "dialogue_id", "split", "label", "predicted")}
     probabilities = []
     for scores in scored.values():
         columns["utterance_id"] += scores.utterance_ids
         columns["dialogue_id"] += scores.dialogue_ids
-        columns["split"] += scores.splits
+        columns["split"] += [s or None for s in scores.splits]
         columns["label"] += [classes[g] if g >= 0 else None for g in scores.gold]
         columns["predicted"] += [classes[p] for p in scores.predicted]
         probabilities.append(scores.probabilities.astype(np.float32))
-    table = pa.table(columns)
     flat = np.concatenate(probabilities) if probabilities else np.zeros((0, len(classes)), np.float32)
-    return table.append_column("probabilities", pa.array(list(flat), type=pa.list_(pa.float32())))
+    n = len(columns["utterance_id"])
+    return pa.table(
+        {
+            "dataset": [dataset] * n,
+            "purpose": [purpose] * n,
+            "utterance_id": columns["utterance_id"],
+            "dialogue_id": columns["dialogue_id"],
+            "turn": [turn_speaker[u][0] for u in columns["utterance_id"]],
+            "speaker": [turn_speaker[u][1] for u in columns["utterance_id"]],
+            "split": columns["split"],
+            "label": columns["label"],
+            "predicted": columns["predicted"],
+            "confidence": flat.max(axis=1) if n else np.zeros(0, np.float32),
+            "probabilities": pa.array(list(flat), type=pa.list_(pa.float32())),
+            "classes": [list(classes)] * n,
+            "model": [model] * n,
+        },
+        schema=PREDICTIONS,
+    )
 
 
 def seed_summary(results: Sequence[RunResult]) -> dict[str, tuple[float, float]]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 from manifest_rows import row
@@ -49,10 +52,24 @@ def test_demo_runs_the_pipeline_and_prints_metrics_and_queries(prefect_server, d
     out = tmp_path / "demo"
     out.mkdir()
     (out / "corpus").symlink_to(demo_dir)
-    args = ["demo", "--out", str(out), "--quiet", "--modalities", "text", "--epochs", "1"]
+    args = ["demo", "--out", str(out), "--quiet", "--modalities", "text"]  # the demo's model and epochs
     result = CliRunner().invoke(cli, args, catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert "0 rendered now" in result.output and "pipeline on demo: 4 tasks: 4 ran, 0 cached" in result.output
-    assert "| dialoguegcn-demo-" in result.output and "WF1" in result.output  # the per-class table
+    assert "| bc_lstm-demo-" in result.output and "WF1" in result.output  # the per-class table
+    (test_row,) = [
+        line for line in result.output.splitlines() if line.startswith("| bc_lstm-demo-") and " test |" in line
+    ]
+    learned = float(test_row.strip("|").split("|")[-2])
+    baseline = float(
+        re.search(r"majority-class baseline \(always '\w+'\): test weighted F1 ([\d.]+)", result.output)[1]
+    )
+    assert learned > baseline + 30, result.output  # the model learns the words' emotions
+    assert "call-0142" in result.output and "new-recordings: 9 of 9 utterances" in result.output
+    assert (out / "new-recordings" / "manifest.csv").is_file() and "label" not in (
+        out / "new-recordings" / "manifest.csv"
+    ).read_text().splitlines()[0]
+    timeline = re.search(r"timeline of call-0142: (\S+\.png)", result.output)
+    assert timeline and Path(timeline[1]).is_file()
     assert result.output.count("$ emoflow query --store") == 3 and "│ test    │" in result.output
     assert f"The store is at {(out / 'store').resolve()}" in result.output

@@ -1,8 +1,11 @@
+import csv
+import shutil
+
 import numpy as np
 import pytest
 
 from emoflow.extractors.audio_bilstm import AudioEncoder, shorten
-from emoflow.extractors.base import UtteranceInput
+from emoflow.extractors.base import UtteranceInput, WeightsError
 from emoflow.extractors.registry import create_extractor
 
 pytestmark = pytest.mark.media
@@ -83,3 +86,45 @@ def test_bilstm_encoder_trains_once_and_embeds_every_utterance(demo_dir, tmp_pat
     again = extractor.extract(rows, cache_dir=tmp_path, progress=False)
     assert again.details["training"]["reused"] is True
     np.testing.assert_allclose(again.vectors, first.vectors, atol=1e-5)
+
+
+def test_an_encoder_trained_on_one_dataset_serves_another_without_labels(demo_dir, tmp_path):
+    from emoflow.extractors.run import extract_features
+    from emoflow.models.recipe import feature_recipe, recipe_extractor
+    from emoflow.storage import FeatureStore, ingest_corpus
+
+    store = FeatureStore(tmp_path / "store")
+    ingest_corpus(demo_dir, "demo", store, progress=False)
+    trained = create_extractor("audio_bilstm", epochs=2, hidden=16, out_dim=10, device="cpu")
+    extract_features(store, "demo", trained, progress=False)
+    # the same recordings as a new corpus: no labels, no splits, other utterance ids
+    with open(demo_dir / "manifest.csv", newline="") as handle:
+        first = list(csv.DictReader(handle))[:12]
+    folder = tmp_path / "new"
+    folder.mkdir()
+    (folder / "clips").mkdir()
+    for r in first:
+        shutil.copy(demo_dir / r["video_path"], folder / r["video_path"])
+    with open(folder / "manifest.csv", "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["dialogue_id", "utterance_id", "turn", "speaker", "video_path"])
+        for r in first:
+            writer.writerow([f"new-{r['dialogue_id']}", f"new-{r['utterance_id']}", r["turn"], r["speaker"],
+                             r["video_path"]])  # fmt: skip
+    ingest_corpus(folder, "new", store, progress=False)
+
+    recipe = feature_recipe(store, "demo", {"audio": trained.extractor_id})
+    assert recipe["audio"]["reuse"]["encoder"] and recipe["audio"]["trained_on"] == "demo"
+    reused = recipe_extractor("audio", recipe["audio"])
+    assert not reused.uses_labels  # no labels needed: the demo's encoder and its standardisation are used
+    extract_features(store, "new", reused, progress=False)
+    old = store.read_features("demo", "audio", trained.extractor_id)
+    new = store.read_features("new", "audio", reused.extractor_id)
+    by_id = dict(zip(old.utterance_ids, old.vectors, strict=True))
+    assert len(new.utterance_ids) == 12
+    for uid, vector in zip(new.utterance_ids, new.vectors, strict=True):
+        np.testing.assert_allclose(vector, by_id[uid.removeprefix("new-")], atol=1e-5)
+
+    missing = create_extractor("audio_bilstm", epochs=2, hidden=16, out_dim=10, device="cpu", encoder="0" * 16)
+    with pytest.raises(WeightsError, match="audio encoder 0000000000000000 is not among the store's trained"):
+        extract_features(store, "new", missing, progress=False)

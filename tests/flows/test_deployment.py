@@ -18,12 +18,15 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from emoflow.models.training.runs import train_runs
+from emoflow.storage import FeatureStore
+
 pytestmark = pytest.mark.media
 
 ROOT = Path(__file__).resolve().parents[2]
 PREFECT = [sys.executable, "-m", "prefect"]
 DEPLOYMENTS = ("ingest-corpus/local", "extract-features/local", "train-model/local", "evaluate-model/local",
-               "pipeline/local", "retrain/weekly")  # fmt: skip
+               "pipeline/local", "retrain/weekly", "predict/local")  # fmt: skip
 
 
 def free_port() -> int:
@@ -80,7 +83,7 @@ def server(tmp_path):
         stop(process)
 
 
-def test_deploy_all_then_run_extract_features_on_a_worker(server, demo_dir, tmp_path):
+def test_deploy_all_then_run_extract_features_and_predict_on_a_worker(server, demo_dir, new_recordings, tmp_path):
     env = server
     store = tmp_path / "store"
     prefect(env, "work-pool", "create", "local", "--type", "process")
@@ -98,9 +101,27 @@ def test_deploy_all_then_run_extract_features_on_a_worker(server, demo_dir, tmp_
             "dataset=demo", "--param", f"store={store}", "--param", "profile=offline", "--param",
             'modalities=["text"]', "--watch", "--watch-timeout", "600", timeout=700,
         )  # fmt: skip
+        assert "Completed" in run.stdout, run.stdout + (tmp_path / "worker.log").read_text()[-3000:]
+        (trained,) = train_runs(FeatureStore(store), "demo", "mlp", ["text"], progress=False,
+                                train_overrides={"epochs": 2, "batch_size": 2})  # fmt: skip
+        predicted = prefect(
+            env, "deployment", "run", "predict/local", "--param", f"corpus={new_recordings}", "--param",
+            f"store={store}", "--param", "model=mlp", "--param", "trained_on=demo", "--watch", "--watch-timeout",
+            "600", timeout=700,
+        )  # fmt: skip
     finally:
         stop(worker)
-    assert "Completed" in run.stdout, run.stdout + (tmp_path / "worker.log").read_text()[-3000:]
+    assert "Completed" in predicted.stdout, predicted.stdout + (tmp_path / "worker.log").read_text()[-3000:]
+    rows = (
+        duckdb.connect()
+        .sql(
+            f"SELECT dataset, purpose, count(*) FROM read_parquet('{store}/predictions/*/*.parquet', "
+            f"hive_partitioning = true) WHERE run = '{trained.run_id}' GROUP BY ALL ORDER BY ALL"
+        )
+        .fetchall()
+    )
+    assert rows == [("demo", "evaluation", 31), ("new-recordings", "prediction", 9)]
+    assert list(store.glob("timelines/*/dataset=new-recordings/call-0142.png"))
     parts = sorted(store.glob("features/dataset=demo/modality=text/extractor=*/*.parquet"))
     assert [p.name for p in parts] == ["part-00000.parquet"]
     con = duckdb.connect()

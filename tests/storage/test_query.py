@@ -23,9 +23,11 @@ def test_views_read_partitions_feature_sizes_and_lineage(store, write_corpus):
     store.write_features("c", "text", "small-1", ["u1"], ["d1"], np.ones((1, 3)), {"extractor": "small"})
     store.write_features("c", "audio", "wide-2", ["u1"], ["d1"], np.ones((1, 5)), {"extractor": "wide"})
     store.write_predictions(
-        "r1",
-        pa.table({"utterance_id": ["u1"], "dialogue_id": ["d1"], "split": ["train"], "label": ["joy"],
-                  "predicted": ["joy"], "probabilities": [[0.9, 0.1]]}),
+        "r1", "c", "evaluation",
+        pa.table({"dataset": ["c"], "purpose": ["evaluation"], "utterance_id": ["u1"], "dialogue_id": ["d1"],
+                  "turn": [0], "speaker": ["A"], "split": ["train"], "label": ["joy"], "predicted": ["joy"],
+                  "confidence": [0.9], "probabilities": [[0.9, 0.1]], "classes": [["joy", "sadness"]],
+                  "model": ["mlp"]}),
         {"classes": ["joy", "sadness"]},
     )  # fmt: skip
     sizes = query(store.root, "SELECT modality, extractor, len(vector) AS dim FROM features ORDER BY dim")
@@ -36,7 +38,7 @@ def test_views_read_partitions_feature_sizes_and_lineage(store, write_corpus):
     joined = query(
         store.root,
         "SELECT u.text, e.reason IS NULL AS clean, p.predicted FROM utterances u "
-        "LEFT JOIN errors e USING (utterance_id) JOIN predictions p USING (utterance_id)",
+        "LEFT JOIN errors e USING (dataset, utterance_id) JOIN predictions p USING (dataset, utterance_id)",
     )
     assert joined.to_pylist() == [{"text": "words u1", "clean": True, "predicted": "joy"}]
     assert query(store.root, "SELECT count(*) AS n FROM errors WHERE dataset = 'c'").to_pylist() == [{"n": 1}]
