@@ -12,8 +12,7 @@ from emoflow.flows.ingest_flow import ingest_stage
 from emoflow.flows.outcomes import Job, run_jobs
 from emoflow.flows.parameters import Dataset, Device, Layout, Store
 from emoflow.flows.task_runner import make_task_runner
-from emoflow.models.prediction import choose_run, corpus_dataset_name, predict_dataset
-from emoflow.models.training.runs import load_checkpoint
+from emoflow.models.prediction import plan_prediction, predict_dataset
 from emoflow.storage import FeatureStore
 
 
@@ -63,10 +62,7 @@ def predict(
         refresh: Run every task even when its result is cached.
     """
     feature_store = FeatureStore(store)
-    chosen, how = choose_run(feature_store, run=run_id, model=model, trained_on=trained_on)
-    name = dataset or corpus_dataset_name(corpus)
-    if name == load_checkpoint(feature_store, chosen)["config"]["dataset"]:
-        raise ValueError(f"dataset {name!r} is what {chosen} was trained on: choose another dataset name")
+    chosen, how, name = plan_prediction(feature_store, corpus, dataset, run=run_id, model=model, trained_on=trained_on)
     get_run_logger().info(f"model: {chosen} ({how})")
     ingest_stage(corpus, name, store, layout, None, refresh)
     current = any(feature_store.predictions_dir(chosen).glob(f"prediction-{name}.parquet"))

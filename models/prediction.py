@@ -236,6 +236,23 @@ def corpus_dataset_name(corpus: Path | str) -> str:
     return cleaned if cleaned[0].isalnum() else f"d{cleaned}"
 
 
+def plan_prediction(store: FeatureStore, corpus: Path | str, dataset: str | None, *, run: str | None = None,
+                    model: str | None = None, trained_on: str | None = None) -> tuple[str, str, str]:  # fmt: skip
+    """The run (and why it was chosen) and the dataset name for predicting ``corpus``, checked before any work.
+
+    The dataset may not be the one the run was trained on: ingesting new recordings under that name would
+    replace the training data.
+    """
+    run_id, how = choose_run(store, run=run, model=model, trained_on=trained_on)
+    dataset = dataset or corpus_dataset_name(corpus)
+    if dataset == load_checkpoint(store, run_id)["config"]["dataset"]:
+        raise ValueError(
+            f"dataset {dataset!r} is what run {run_id} was trained on; ingesting {corpus} under that name would "
+            "replace it: choose another --dataset"
+        )
+    return run_id, how, dataset
+
+
 def predict_corpus(
     corpus: Path | str,
     store: FeatureStore,
@@ -252,17 +269,9 @@ def predict_corpus(
 ) -> PredictionResult:
     """Ingest ``corpus`` (labels and splits optional) as ``dataset`` and predict it with the chosen run.
 
-    The run is chosen by :func:`choose_run`. The dataset may not be the one the run was trained on: ingesting
-    new recordings under that name would replace the training data.
+    The run and the dataset name come from :func:`plan_prediction`.
     """
-    run_id, how = choose_run(store, run=run, model=model, trained_on=trained_on)
-    trained = load_checkpoint(store, run_id)["config"]["dataset"]
-    dataset = dataset or corpus_dataset_name(corpus)
-    if dataset == trained:
-        raise ValueError(
-            f"dataset {dataset!r} is what run {run_id} was trained on; ingesting {corpus} under that name would "
-            "replace it: choose another --dataset"
-        )
+    run_id, how, dataset = plan_prediction(store, corpus, dataset, run=run, model=model, trained_on=trained_on)
     report = ingest_corpus(corpus, dataset, store, layout=layout, progress=progress)
     if log:
         log(report.summary())

@@ -28,3 +28,18 @@ def write_manifest(folder: Path, dialogues: dict[str, str], labelled: bool = Tru
                 values = [dialogue, f"{dialogue}_u{turn}", turn, "AB"[turn % 2], text]
                 writer.writerow(values + ([label, split] if labelled else []))
     return folder / "manifest.csv"
+
+
+def trained_talk_store(root: Path, model: str):
+    """``root/store`` with the corpus as dataset ``talk``, its MiniLM text features, and one run of ``model``."""
+    from emoflow.extractors.registry import create_extractor
+    from emoflow.extractors.run import extract_features
+    from emoflow.models.training.runs import train_runs
+    from emoflow.storage import FeatureStore, ingest_corpus
+
+    store = FeatureStore(root / "store")
+    ingest_corpus(write_manifest(root / "talk", SPLITS), "talk", store, progress=False)
+    extract_features(store, "talk", create_extractor("text_transformer", **MINILM), progress=False)
+    (run,) = train_runs(store, "talk", model, ["text"], progress=False,
+                        train_overrides={"epochs": 3, "batch_size": 2, "lr": 0.003})  # fmt: skip
+    return root, store, run

@@ -6,24 +6,14 @@ import csv
 
 import pytest
 from click.testing import CliRunner
-from talk_corpus import MINILM, SPLITS, write_manifest
+from talk_corpus import trained_talk_store, write_manifest
 
 from emoflow.cli.main import cli
-from emoflow.extractors.registry import create_extractor
-from emoflow.extractors.run import extract_features
-from emoflow.models.training.runs import train_runs
-from emoflow.storage import FeatureStore, ingest_corpus
 
 
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
-    root = tmp_path_factory.mktemp("cli-predict")
-    store = FeatureStore(root / "store")
-    ingest_corpus(write_manifest(root / "talk", SPLITS), "talk", store, progress=False)
-    extract_features(store, "talk", create_extractor("text_transformer", **MINILM), progress=False)
-    (run,) = train_runs(store, "talk", "bc_lstm", ["text"], progress=False,
-                        train_overrides={"epochs": 3, "batch_size": 2, "lr": 0.003})  # fmt: skip
-    return root, store, run
+    return trained_talk_store(tmp_path_factory.mktemp("cli-predict"), "bc_lstm")
 
 
 def invoke(*args):

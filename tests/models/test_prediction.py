@@ -5,26 +5,17 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from talk_corpus import MINILM, SPLITS, write_manifest
+from talk_corpus import trained_talk_store, write_manifest
 
 import emoflow
-from emoflow.extractors.registry import create_extractor
-from emoflow.extractors.run import extract_features
 from emoflow.models.prediction import choose_run, predict_corpus, safe_file_name, write_predictions_file
 from emoflow.models.training.model_card import CARD_FILE
-from emoflow.models.training.runs import train_runs
-from emoflow.storage import FeatureStore, ingest_corpus, query
+from emoflow.storage import query
 
 
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
-    root = tmp_path_factory.mktemp("predict")
-    store = FeatureStore(root / "store")
-    ingest_corpus(write_manifest(root / "talk", SPLITS), "talk", store, progress=False)
-    extract_features(store, "talk", create_extractor("text_transformer", **MINILM), progress=False)
-    (run,) = train_runs(store, "talk", "mlp", ["text"], progress=False,
-                        train_overrides={"epochs": 3, "batch_size": 2, "lr": 0.003})  # fmt: skip
-    return root, store, run
+    return trained_talk_store(tmp_path_factory.mktemp("predict"), "mlp")
 
 
 def test_predictions_for_an_unlabelled_copy_equal_the_runs_own_scores(trained, tmp_path):
