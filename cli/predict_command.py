@@ -53,7 +53,7 @@ def predict(
 
     \b
     Examples:
-      emoflow predict --corpus new-calls/manifest.csv --model dialoguegcn --trained-on demo --store demo/store
+      emoflow predict --corpus demo/new-recordings --model bc_lstm --trained-on demo --store demo/store
       emoflow predict --corpus new-calls --run mlp-meld-0a1b2c3d4e-s1 --out predictions.csv
     """
     from emoflow.models.prediction import predict_corpus, summary_table, write_predictions_file
