@@ -20,7 +20,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from emoflow.core.device import resolve_device
+from emoflow.core.device import resolve_device, seed_everything
 from emoflow.extractors.audio_opensmile import FEATURE_SETS, SmileRunner
 from emoflow.extractors.base import (
     NOT_HASHED,
@@ -162,6 +162,7 @@ class AudioBiLSTM(Extractor):
             train_rows, val_rows, classes = labelled_splits(usable)
             stacked = np.concatenate([sequences[r.utterance_id] for r in train_rows])
             mean, std = stacked.mean(0), stacked.std(0) + 1e-5
+            seed_everything(config.seed)  # before the weights are drawn: same inputs, same encoder, in any store
             encoder = self._encoder(stacked.shape[1], len(classes)).to(device)
             index = {c: i for i, c in enumerate(classes)}
 

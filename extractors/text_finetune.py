@@ -16,6 +16,7 @@ from typing import Any
 
 import torch
 
+from emoflow.core.device import seed_everything
 from emoflow.extractors.base import UtteranceInput, WeightsError, batches
 from emoflow.extractors.text_encoding import (
     TextTransformerConfig,
@@ -55,6 +56,7 @@ def finetune_text_encoder(
     train_rows, val_rows, classes = labelled_splits(rows)
     tokenizer, encoder = load_text_model(config.model)
     encoder.to(device)
+    seed_everything(config.finetune_seed)  # before the head's weights are drawn: reproducible in any store
     head = torch.nn.Linear(encoder.config.hidden_size, len(classes)).to(device)
     module = torch.nn.ModuleDict({"encoder": encoder, "head": head})
     index = {c: i for i, c in enumerate(classes)}

@@ -86,6 +86,9 @@ def test_bilstm_encoder_trains_once_and_embeds_every_utterance(demo_dir, tmp_pat
     again = extractor.extract(rows, cache_dir=tmp_path, progress=False)
     assert again.details["training"]["reused"] is True
     np.testing.assert_allclose(again.vectors, first.vectors, atol=1e-5)
+    elsewhere = extractor.extract(rows, cache_dir=tmp_path / "another-store", progress=False)
+    assert elsewhere.details["training"]["reused"] is False
+    assert np.array_equal(elsewhere.vectors, first.vectors)  # trained again from scratch: bit-identical
 
 
 def test_an_encoder_trained_on_one_dataset_serves_another_without_labels(demo_dir, tmp_path):

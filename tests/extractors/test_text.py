@@ -73,6 +73,9 @@ def test_finetuning_is_a_cached_stage_keyed_by_data(tiny_roberta, tmp_path):
     again = extractor.extract(rows(), cache_dir=tmp_path, progress=False)
     assert again.details["finetuned"]["reused"] is True
     np.testing.assert_allclose(again.vectors, first.vectors, atol=1e-5)
+    elsewhere = extractor.extract(rows(), cache_dir=tmp_path / "another-store", progress=False)
+    assert elsewhere.details["finetuned"]["reused"] is False
+    assert np.array_equal(elsewhere.vectors, first.vectors)  # trained again from scratch: bit-identical
     frozen = create_extractor("text_transformer", model=str(tiny_roberta)).extract(rows(), cache_dir=tmp_path,
                                                                                    progress=False)  # fmt: skip
     assert not np.allclose(frozen.vectors, first.vectors)  # the fine-tuned encoder is not the base one
