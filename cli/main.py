@@ -17,7 +17,7 @@ from emoflow.cli.pipeline_command import demo, pipeline
 from emoflow.cli.predict_command import predict
 from emoflow.storage import FeatureStore, ingest_corpus, store_summary
 from emoflow.storage.corpora import LAYOUTS
-from emoflow.storage.query import VIEWS, connect
+from emoflow.storage.query import VIEWS, check_read_only, connect
 from emoflow.storage.schema import MODALITIES
 
 
@@ -184,10 +184,13 @@ def list_extractors() -> None:
 @click.option("--max-rows", type=int, default=40, show_default=True, help="Rows shown by --format table.")
 @user_errors
 def query(sql: str, store: Path, fmt: str, out: Path | None, max_rows: int) -> None:
-    """Run SQL over the store with DuckDB.
+    """Run read-only SQL over the store with DuckDB.
+
+    Only queries run (SELECT, WITH, EXPLAIN, DESCRIBE), and they read files of the store only: no COPY, ATTACH,
+    INSTALL or SET, no other file, no network. --out writes the result.
 
     \b
-    Views: utterances, features, errors, predictions (docs/feature-store.md lists their columns).
+    Views: utterances, features, errors, predictions, lineage (docs/feature-store.md lists their columns).
 
     Examples:
       emoflow query "SELECT split, count(*) FROM utterances GROUP BY split"
@@ -199,6 +202,7 @@ def query(sql: str, store: Path, fmt: str, out: Path | None, max_rows: int) -> N
     if fmt == "parquet" and out is None:
         raise click.UsageError("--format parquet needs --out FILE")
     con = connect(store)
+    check_read_only(con, sql)
     try:
         relation = con.sql(sql)
     except duckdb.Error as error:
@@ -214,13 +218,14 @@ def query(sql: str, store: Path, fmt: str, out: Path | None, max_rows: int) -> N
             click.echo(text)
         else:
             out.write_text(text + "\n", encoding="utf-8")
-    elif fmt == "csv":
-        if out is None:
-            _echo_csv(relation)
+    else:  # the confined connection writes no file: a fresh one that holds only the result writes it
+        result = duckdb.connect().from_arrow(relation.to_arrow_table())
+        if fmt == "csv" and out is None:
+            _echo_csv(result)
+        elif fmt == "csv":
+            result.write_csv(str(out))
         else:
-            relation.write_csv(str(out))
-    else:
-        relation.write_parquet(str(out), compression="zstd")
+            result.write_parquet(str(out), compression="zstd")
     if out is not None:
         click.echo(f"wrote {out}", err=True)
 

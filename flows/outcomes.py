@@ -15,6 +15,7 @@ from prefect.futures import PrefectFuture
 
 from emoflow.core.device import resolve_device
 from emoflow.flows.cache_keys import result_storage
+from emoflow.flows.cache_records import check_record, record_path
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,9 @@ def run_jobs(store: str, jobs: Sequence[Job], *, refresh: bool = False, one_at_a
     """
 
     def submit(job: Job) -> PrefectFuture[Any]:
+        path = record_path(store, job.task, job.args)
+        if path is not None and not (refresh or not job.current):
+            check_record(path)  # a cache hit reads this record: plain JSON emoflow wrote, or refused
         runnable = job.task.with_options(
             result_storage=result_storage(store),
             refresh_cache=refresh or not job.current,

@@ -4,7 +4,8 @@ Chosen by ``EMOFLOW_TASK_RUNNER`` (read when a flow module is imported, so a wor
 deployment's ``job_variables.env`` sets it) or by ``emoflow pipeline --task-runner``:
 
 - ``threads`` (default): a thread pool of ``EMOFLOW_MAX_WORKERS`` threads (default: the CPU count, at most 4);
-- ``dask``: prefect-dask's ``DaskTaskRunner`` on a new ``distributed.LocalCluster`` (one worker per core);
+- ``dask``: prefect-dask's ``DaskTaskRunner`` on a new ``distributed.LocalCluster`` (one worker per core),
+  scheduler and dashboard bound to 127.0.0.1;
 - ``tcp://host:8786`` (any Dask scheduler address): the same flows on an existing Dask cluster, whose workers
   must see the store and the corpus at the same paths (a shared filesystem) and have emoflow installed.
 
@@ -20,6 +21,8 @@ from prefect.futures import PrefectFuture
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 ENV_VAR = "EMOFLOW_TASK_RUNNER"
+LOCAL_CLUSTER = {"host": "127.0.0.1", "dashboard_address": "127.0.0.1:8787"}
+"""The LocalCluster of ``dask`` listens on loopback only: its scheduler and dashboard have no authentication."""
 
 
 def make_task_runner(spec: str | None = None) -> TaskRunner[PrefectFuture[Any]]:
@@ -33,9 +36,8 @@ def make_task_runner(spec: str | None = None) -> TaskRunner[PrefectFuture[Any]]:
             from prefect_dask import DaskTaskRunner
         except ImportError as error:
             raise ValueError(f"task runner {spec!r} needs prefect-dask: pip install prefect-dask") from error
-        return cast(
-            TaskRunner[PrefectFuture[Any]], DaskTaskRunner() if spec == "dask" else DaskTaskRunner(address=spec)
-        )
+        local = DaskTaskRunner(cluster_kwargs=LOCAL_CLUSTER)
+        return cast(TaskRunner[PrefectFuture[Any]], local if spec == "dask" else DaskTaskRunner(address=spec))
     raise ValueError(f"unknown task runner {spec!r}: threads, dask, or a Dask scheduler address (tcp://host:8786)")
 
 

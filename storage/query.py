@@ -1,8 +1,13 @@
-"""SQL over the store: DuckDB views ``utterances``, ``features``, ``errors``, ``predictions``.
+"""SQL over the store: DuckDB views ``utterances``, ``features``, ``errors``, ``predictions`` and ``lineage``.
 
 Each view reads the Parquet parts in place with Hive partitioning, so the partition keys (``dataset``,
-``modality``, ``extractor``, ``run``) are ordinary columns. A table the store does not hold yet is an empty view
-with the right columns, so queries written for a full store run on a new one too.
+``modality``, ``extractor``, ``run``) are ordinary columns, always text. A table the store does not hold yet is
+an empty view with the right columns, so queries written for a full store run on a new one too.
+
+Queries are read-only and confined to the store: the connection may read files under the store folder only (no
+other file, no network, no extension installs, its settings locked), and :func:`query` runs only statements
+that read (``SELECT``, ``WITH``, ``EXPLAIN``, ``DESCRIBE``, ``SHOW``, ``SUMMARIZE``). Writing results is the
+caller's job (``emoflow query --out``).
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import pyarrow as pa
 
 from emoflow.storage.schema import ERRORS, PREDICTIONS, UTTERANCES
 
-VIEWS: dict[str, tuple[str, pa.Schema]] = {
+VIEWS: dict[str, tuple[str, pa.Schema]] = {  # the tables; the lineage view is built from their files
     "utterances": ("utterances/dataset=*/*.parquet", UTTERANCES.append(pa.field("dataset", pa.string()))),
     "features": (
         "features/dataset=*/modality=*/extractor=*/*.parquet",
@@ -35,30 +40,86 @@ VIEWS: dict[str, tuple[str, pa.Schema]] = {
 }
 
 
-def connect(store_root: Path | str) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB connection with the store's views defined."""
+PARTITION_KEYS = {
+    "utterances": ("dataset",),
+    "features": ("dataset", "modality", "extractor"),
+    "errors": ("dataset",),
+    "predictions": ("run",),
+}
+"""The Hive partition keys of each view, always read as text."""
+
+
+READING_STATEMENTS = {"SELECT", "EXPLAIN", "PRAGMA"}
+"""Statement types :func:`query` runs (``DESCRIBE``, ``SHOW`` and ``SUMMARIZE`` are ``SELECT``s to DuckDB)."""
+LINEAGE_PATTERNS = ("utterances/dataset=*/*.parquet", "features/dataset=*/modality=*/extractor=*/*.parquet",
+                    "predictions/run=*/*.parquet")  # fmt: skip
+
+
+def connect(store_root: Path | str, *, confined: bool = True) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection with the store's views defined.
+
+    ``confined`` (the default) lets the connection read files under the store folder only, with external access,
+    extension loading and its configuration locked; ``confined=False`` is for code that needs DuckDB unrestricted.
+    """
     root = Path(store_root)
     if not root.is_dir():
         raise FileNotFoundError(f"no feature store at {root} (run `emoflow ingest` first, or pass --store)")
-    con = duckdb.connect()
+    con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
+    quoted_root = str(root.resolve()).replace("'", "''")
+    if confined:
+        con.execute(f"SET allowed_directories = ['{quoted_root}/']")
     for name, (pattern, schema) in VIEWS.items():
         files = [p for p in root.glob(pattern) if not p.name.startswith(".")]
         if files:
-            glob = str(root / pattern).replace("'", "''")
+            glob = str(root.resolve() / pattern).replace("'", "''")
+            keys = ", ".join(f"'{key}': VARCHAR" for key in PARTITION_KEYS[name])  # a dataset named 2024 stays text
             con.execute(
                 f"CREATE VIEW {name} AS SELECT * FROM "
-                f"read_parquet('{glob}', hive_partitioning = true, union_by_name = true)"
+                f"read_parquet('{glob}', hive_partitioning = true, hive_types = {{{keys}}}, union_by_name = true)"
             )
         else:
             con.register(f"_empty_{name}", schema.empty_table())
             con.execute(f"CREATE VIEW {name} AS SELECT * FROM _empty_{name}")
+    _lineage_view(con, root.resolve())
+    if confined:
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
     return con
+
+
+def _lineage_view(con: duckdb.DuckDBPyConnection, root: Path) -> None:
+    """``lineage``: every stored table file with its lineage record (JSON text), which stage wrote it and how."""
+    globs = [str(root / p).replace("'", "''") for p in LINEAGE_PATTERNS if any(root.glob(p))]
+    if globs:
+        listed = ", ".join(f"'{g}'" for g in globs)
+        con.execute(
+            "CREATE VIEW lineage AS SELECT file_name, decode(value) AS lineage "
+            f"FROM parquet_kv_metadata([{listed}]) WHERE decode(key) = 'emoflow.lineage'"
+        )
+    else:
+        con.execute("CREATE VIEW lineage AS SELECT NULL::VARCHAR AS file_name, NULL::VARCHAR AS lineage WHERE false")
+
+
+def check_read_only(con: duckdb.DuckDBPyConnection, sql: str) -> None:
+    """Refuse, with one clear line, any statement that is not a query (COPY, ATTACH, INSTALL, SET, CREATE, ...)."""
+    try:
+        statements = con.extract_statements(sql)
+    except duckdb.Error as error:
+        raise ValueError(f"query failed: {error}") from None
+    for statement in statements:
+        kind = statement.type.name
+        if kind not in READING_STATEMENTS:
+            raise ValueError(
+                f"emoflow query runs read-only statements (SELECT, WITH, EXPLAIN, DESCRIBE); {kind} is refused. "
+                "To save a result, use --format csv|parquet --out FILE"
+            )
 
 
 def query(store_root: Path | str, sql: str) -> pa.Table:
     """Run ``sql`` over the store's views and return the result as an Arrow table."""
     con = connect(store_root)
     try:
+        check_read_only(con, sql)
         relation = con.sql(sql)
         return relation.to_arrow_table() if relation is not None else pa.table({})
     except duckdb.Error as error:

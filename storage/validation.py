@@ -3,9 +3,10 @@
 Two kinds of problem, each recorded with a message naming the row and the problem:
 
 * a problem with the row itself (missing id or speaker, duplicate utterance id, repeated turn, unknown split,
-  bad segment) drops the row;
-* a problem with one input (missing media file, a path leaving the corpus folder, text that is not UTF-8) clears
-  that input and keeps the row: the modality is then missing for that utterance, and its dialogue keeps its turn.
+  bad segment) drops the row, and a dialogue whose turns name different splits is dropped whole;
+* a problem with one input (missing media file, a directory, a path leaving the corpus folder, by ``..``, an
+  absolute path or a symlink whose target is outside, text that is not UTF-8) clears that input and keeps the
+  row: the modality is then missing for that utterance, and its dialogue keeps its turn.
 """
 
 from __future__ import annotations
@@ -65,7 +66,33 @@ def validate_corpus(corpus: RawCorpus) -> ValidatedCorpus:
         result.problems.extend(problems)
         if row is not None:
             result.rows.append(row)
+    _refuse_mixed_splits(result, corpus, root)
     return result
+
+
+def _refuse_mixed_splits(result: ValidatedCorpus, corpus: RawCorpus, root: Path) -> None:
+    """Drop every turn of a dialogue whose turns name different splits (one problem per turn).
+
+    A dialogue is trained, selected on or tested as a whole: one taking its first turn's split would train on
+    validation or test labels.
+    """
+    splits: dict[str, set[str | None]] = {}
+    for row in result.rows:
+        splits.setdefault(row["dialogue_id"], set()).add(row["split"])
+    mixed = {d for d, found in splits.items() if len(found) > 1}
+    if not mixed:
+        return
+    raw_of = {raw.source: raw for raw in corpus.rows}
+    kept = []
+    for row in result.rows:
+        if row["dialogue_id"] in mixed:
+            found = ", ".join(sorted(s or "(none)" for s in splits[row["dialogue_id"]]))
+            reason = (f"dialogue {row['dialogue_id']!r} has turns in different splits ({found}); a dialogue belongs "
+                      "to one split, so the whole dialogue is refused")  # fmt: skip
+            result.problems.append(_drop(raw_of[row["source"]], root, reason))
+        else:
+            kept.append(row)
+    result.rows = kept
 
 
 def _check_row(raw: RawRow, root: Path) -> tuple[dict[str, Any] | None, list[RowProblem]]:
@@ -124,7 +151,13 @@ def _media_path(raw: RawRow, root: Path, column: str) -> tuple[str | None, RowPr
     resolved = Path(os.path.normpath(root / relative))
     if not resolved.is_relative_to(root):
         return None, _clear(raw, root, f"{column} {relative!r} leaves the corpus folder {root}", str(resolved))
-    if not resolved.is_file():
+    real = Path(os.path.realpath(resolved))
+    if not real.is_relative_to(os.path.realpath(root)):  # a symlinked file or folder on the way points outside
+        return None, _clear(raw, root, f"{column} {relative!r} is a link to {real}, outside the corpus folder {root}",
+                            str(resolved))  # fmt: skip
+    if real.is_dir():
+        return None, _clear(raw, root, f"{column} {relative!r} is a directory, not a media file", str(resolved))
+    if not real.is_file():
         return None, _clear(raw, root, f"{column} {relative!r} does not exist", str(resolved))
     return str(resolved), None
 

@@ -20,6 +20,8 @@ def test_task_runners_by_name_and_environment(monkeypatch):
     assert isinstance(threads, ThreadPoolTaskRunner) and not runs_in_processes(threads)
     local = make_task_runner("dask")
     assert isinstance(local, DaskTaskRunner) and runs_in_processes(local)
+    assert local.cluster_kwargs["host"] == "127.0.0.1"  # no unauthenticated scheduler on every interface
+    assert local.cluster_kwargs["dashboard_address"].startswith("127.0.0.1:")
     remote = make_task_runner("tcp://10.0.0.5:8786")
     assert isinstance(remote, DaskTaskRunner) and remote.address == "tcp://10.0.0.5:8786"
     monkeypatch.setenv("EMOFLOW_TASK_RUNNER", "dask")

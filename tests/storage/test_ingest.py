@@ -55,10 +55,10 @@ def test_fixing_the_corpus_replaces_its_errors_and_keeps_other_stages(store, wri
     from emoflow.storage import ErrorRecord
 
     store.replace_errors("c", "extract", "text-abc", [ErrorRecord("u1", "t.mp4: no audio stream", extractor="x")])
-    corpus = write_corpus([row("u1"), row("u2", turn=1, split="bogus")])
+    corpus = write_corpus([row("u1"), row("u2", "d2", split="bogus")])
     ingest_corpus(corpus, "c", store, progress=False)
     assert sorted(store.read_errors("c").column("stage").to_pylist()) == ["extract", "ingest"]
-    write_corpus([row("u1"), row("u2", turn=1, split="test")])
+    write_corpus([row("u1"), row("u2", "d2", split="test")])
     ingest_corpus(corpus, "c", store, progress=False)
     assert store.read_errors("c").column("stage").to_pylist() == ["extract"]
     assert len(store.read_utterances("c")) == 2

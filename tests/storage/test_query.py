@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pyarrow as pa
 import pytest
@@ -64,3 +66,43 @@ def test_bad_sql_and_missing_store_say_so(store, tmp_path):
     store.root.mkdir(parents=True)
     with pytest.raises(ValueError, match=r"(?s)query failed: .*views: utterances, features, errors, predictions"):
         query(store.root, "SELECT * FROM nonsense")
+
+
+def test_a_numeric_dataset_name_stays_text_and_joins(store, write_corpus):
+    ingest_corpus(write_corpus([row("u1")]), "2024", store, progress=False)
+    store.write_features("2024", "text", "small-1", ["u1"], ["d1"], np.ones((1, 3)), {"extractor": "small"})
+    joined = query(store.root, "SELECT u.dataset, f.extractor FROM utterances u JOIN features f "
+                   "USING (dataset, utterance_id) WHERE u.dataset = '2024'")  # fmt: skip
+    assert joined.to_pylist() == [{"dataset": "2024", "extractor": "small-1"}]
+    assert str(query(store.root, "SELECT dataset FROM utterances").schema.field("dataset").type) == "string"
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "COPY (SELECT 1) TO '{root}/utterances/dataset=c/part-0.parquet'",
+        "COPY (SELECT 1) TO '/tmp/emoflow-query-escape.csv'",
+        "ATTACH '{root}/../evil.db'",
+        "INSTALL httpfs",
+        "SET enable_external_access = true",
+        "CREATE TABLE t AS SELECT 1",
+    ],
+)
+def test_query_refuses_statements_that_write_or_reconfigure(store, write_corpus, sql):
+    ingest_corpus(write_corpus([row("u1")]), "c", store, progress=False)
+    part = store.utterances_path("c")
+    before = part.read_bytes()
+    with pytest.raises(ValueError, match=r"read-only statements .* is refused"):
+        query(store.root, sql.format(root=store.root))
+    assert part.read_bytes() == before and not Path("/tmp/emoflow-query-escape.csv").exists()
+
+
+@pytest.mark.parametrize("reader", ["read_csv('/etc/passwd')", "read_parquet('{root}/../outside.parquet')"])
+def test_query_reads_files_of_the_store_only(store, write_corpus, tmp_path, reader):
+    ingest_corpus(write_corpus([row("u1")]), "c", store, progress=False)
+    (tmp_path / "outside.parquet").write_bytes(store.utterances_path("c").read_bytes())
+    with pytest.raises(ValueError, match="file system operations are disabled"):
+        query(store.root, f"SELECT * FROM {reader.format(root=store.root)}")
+    assert query(store.root, "SELECT count(*) AS n FROM utterances").to_pylist() == [{"n": 1}]
+    lineage = query(store.root, "SELECT count(*) AS n FROM lineage WHERE lineage LIKE '%ingest%'").to_pylist()
+    assert lineage == [{"n": 1}]

@@ -56,8 +56,56 @@ def test_paths_leaving_the_corpus_folder_are_refused(store, write_corpus, tmp_pa
     ]
 
 
+@pytest.mark.parametrize("link", ["file", "folder"])
+def test_symlinks_pointing_outside_the_corpus_are_refused(store, write_corpus, tmp_path, link):
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "secret.mp4").write_bytes(b"not yours")
+    corpus = write_corpus([row("u1", video_path="clips/u1.mp4"), row("u2", turn=1)])
+    (corpus / "clips").mkdir()
+    if link == "file":
+        (corpus / "clips" / "u1.mp4").symlink_to(outside / "secret.mp4")
+    else:
+        (corpus / "clips").rmdir()
+        (corpus / "clips").symlink_to(outside)
+        (outside / "u1.mp4").symlink_to(outside / "secret.mp4")
+    report = ingest_corpus(corpus, "c", store, progress=False)
+    assert ingested(store)["u1"]["video_path"] is None and report.rows_ingested == 2  # the good row survives
+    (reason,) = reasons(store)
+    assert reason.startswith("manifest.csv line 2 (utterance 'u1'): video_path 'clips/u1.mp4' is a link to ")
+    assert reason.endswith(f"outside the corpus folder {corpus}")
+
+
+def test_a_symlink_inside_the_corpus_and_a_linked_corpus_folder_are_fine(store, write_corpus, tmp_path):
+    corpus = write_corpus([row("u1", video_path="clips/u1.mp4")], media=("media/real.mp4",))
+    (corpus / "clips").mkdir()
+    (corpus / "clips" / "u1.mp4").symlink_to(corpus / "media" / "real.mp4")
+    (tmp_path / "linked").symlink_to(corpus)
+    ingest_corpus(tmp_path / "linked", "c", store, progress=False)
+    assert ingested(store)["u1"]["video_path"] is not None and store.read_errors("c").num_rows == 0
+
+
+def test_a_directory_given_as_media_says_so(store, write_corpus):
+    corpus = write_corpus([row("u1", video_path="clips")])
+    (corpus / "clips").mkdir()
+    ingest_corpus(corpus, "c", store, progress=False)
+    assert reasons(store) == [
+        "manifest.csv line 2 (utterance 'u1'): video_path 'clips' is a directory, not a media file"
+    ]
+
+
+def test_a_dialogue_with_turns_in_different_splits_is_refused_turn_by_turn(store, write_corpus):
+    corpus = write_corpus([row("a0", "A", 0, split="train"), row("a1", "A", 1, split="test"),
+                           row("a2", "A", 2, split="train"), row("b0", "B", 0, split="val")])  # fmt: skip
+    report = ingest_corpus(corpus, "c", store, progress=False)
+    assert sorted(ingested(store)) == ["b0"] and report.rows_ingested == 1
+    found = reasons(store)
+    assert len(found) == 3 and all("dialogue 'A' has turns in different splits (test, train)" in r for r in found)
+    assert [r.split(" (")[0] for r in found] == ["manifest.csv line 2", "manifest.csv line 3", "manifest.csv line 4"]
+
+
 def test_unknown_split_drops_the_row_and_aliases_are_normalised(store, write_corpus):
-    corpus = write_corpus([row("u1", split="dev"), row("u2", turn=1, split="training"), row("u3", turn=2, split="")])
+    corpus = write_corpus([row("u1", "d1", split="dev"), row("u2", "d2", split="training"), row("u3", "d3", split="")])
     ingest_corpus(corpus, "c", store, progress=False)
     rows = ingested(store)
     assert sorted(rows) == ["u1", "u3"]
