@@ -7,7 +7,6 @@ evaluation that read its features; changing a model option re-runs only that mod
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +39,7 @@ from emoflow.flows.parameters import (
 from emoflow.flows.task_runner import make_task_runner
 from emoflow.flows.train_flow import train_stage
 from emoflow.storage import FeatureStore
+from emoflow.storage.ingest import dataset_name
 from emoflow.storage.schema import MODALITIES
 
 DEFAULT_MODELS = ["dialoguegcn"]
@@ -65,13 +65,6 @@ class PipelineResult:
             "features": self.features,
             "runs": self.runs,
         }
-
-
-def dataset_name(corpus: str) -> str:
-    """The default dataset name: the corpus folder's name (a manifest file's folder), made store-safe."""
-    path = Path(corpus).resolve()
-    name = (path if path.is_dir() else path.parent).name.lower()
-    return re.sub(r"[^a-z0-9_.+-]", "-", name).strip("-.") or "corpus"
 
 
 def default_features(reports: list[ExtractReport], modalities: list[str]) -> dict[str, str]:

@@ -33,6 +33,7 @@ from emoflow.models.training.promotion import read_current
 from emoflow.models.training.runs import data_spec, load_checkpoint, predictions_table, stored_runs
 from emoflow.models.training.trainer import predict
 from emoflow.storage import FeatureStore, ingest_corpus
+from emoflow.storage.ingest import dataset_name
 from emoflow.storage.lineage import make_lineage
 
 
@@ -228,14 +229,6 @@ def summary_table(summaries: Sequence[DialogueSummary]) -> pa.Table:
     return pa.Table.from_pylist([s.as_row() for s in summaries])
 
 
-def corpus_dataset_name(corpus: Path | str) -> str:
-    """A dataset name for a corpus: its folder's name (a manifest file's folder), made safe for the store."""
-    path = Path(corpus).resolve()
-    name = path.name if path.is_dir() else path.parent.name
-    cleaned = re.sub(r"[^A-Za-z0-9_.+-]", "-", name).strip(".-_+") or "recordings"
-    return cleaned if cleaned[0].isalnum() else f"d{cleaned}"
-
-
 def plan_prediction(store: FeatureStore, corpus: Path | str, dataset: str | None, *, run: str | None = None,
                     model: str | None = None, trained_on: str | None = None) -> tuple[str, str, str]:  # fmt: skip
     """The run (and why it was chosen) and the dataset name for predicting ``corpus``, checked before any work.
@@ -244,7 +237,7 @@ def plan_prediction(store: FeatureStore, corpus: Path | str, dataset: str | None
     replace the training data.
     """
     run_id, how = choose_run(store, run=run, model=model, trained_on=trained_on)
-    dataset = dataset or corpus_dataset_name(corpus)
+    dataset = dataset or dataset_name(corpus)
     if dataset == load_checkpoint(store, run_id)["config"]["dataset"]:
         raise ValueError(
             f"dataset {dataset!r} is what run {run_id} was trained on; ingesting {corpus} under that name would "

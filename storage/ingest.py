@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,6 +63,13 @@ class IngestReport:
             if len(self.problems) > max_problems:
                 lines.append(f'    ... {len(self.problems) - max_problems} more: emoflow query "SELECT * FROM errors"')
         return "\n".join(lines)
+
+
+def dataset_name(corpus: Path | str) -> str:
+    """The default dataset name: the corpus folder's name (a manifest file's folder), made store-safe."""
+    path = Path(corpus).resolve()
+    name = (path if path.is_dir() else path.parent).name.lower()
+    return re.sub(r"[^a-z0-9_.+-]", "-", name).strip("-._+") or "corpus"
 
 
 def ingest_corpus(

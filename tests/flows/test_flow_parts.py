@@ -11,8 +11,9 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from prefect_dask import DaskTaskRunner
 
 from emoflow.flows.cache_keys import content_key, corpus_listing, ingest_key
-from emoflow.flows.pipeline_flow import dataset_name, pipeline
+from emoflow.flows.pipeline_flow import pipeline
 from emoflow.flows.task_runner import make_task_runner, runs_in_processes
+from emoflow.storage.ingest import dataset_name
 
 
 def test_task_runners_by_name_and_environment(monkeypatch):
