@@ -69,7 +69,6 @@ class PredictionResult:
     summaries: list[DialogueSummary]
     timelines: dict[str, Path] = field(default_factory=dict)
     metrics: Metrics | None = None
-    extracted: list[str] = field(default_factory=list)
 
 
 def choose_run(store: FeatureStore, *, run: str | None = None, model: str | None = None,
@@ -84,24 +83,27 @@ def choose_run(store: FeatureStore, *, run: str | None = None, model: str | None
         return run, "given"
     if not model:
         raise ValueError("say which model: --model NAME (with --trained-on DATASET) or --run RUN_ID")
-    candidates = [r for r in stored_runs(store) if r.startswith(f"{model}-")]
-    datasets = sorted({load_checkpoint(store, r)["config"]["dataset"] for r in candidates})
+    checkpoints = {r: load_checkpoint(store, r) for r in stored_runs(store) if r.startswith(f"{model}-")}
+    datasets = sorted({c["config"]["dataset"] for c in checkpoints.values()})
     if not trained_on:
         if len(datasets) != 1:
             raise ValueError(f"{model} is trained on {', '.join(datasets) or 'no dataset'} in {store.root}; "
                              "say which with --trained-on DATASET")  # fmt: skip
         trained_on = datasets[0]
     current = read_current(store, trained_on, model)
-    runs = list(current.run_ids) if current else [
-        r for r in candidates if load_checkpoint(store, r)["config"]["dataset"] == trained_on
-    ]  # fmt: skip
+    runs = (
+        list(current.run_ids)
+        if current
+        else [r for r, c in checkpoints.items() if c["config"]["dataset"] == trained_on]
+    )
+    checkpoints.update({r: load_checkpoint(store, r) for r in runs if r not in checkpoints})
     if not runs:
         raise ValueError(
             f"no {model} run trained on {trained_on!r} in {store.root} "
             f"(runs: {', '.join(stored_runs(store)) or 'none'}); train one: emoflow train --dataset {trained_on} "
             f"--model {model}"
         )
-    best = max(runs, key=lambda r: load_checkpoint(store, r)["val_metrics"]["val_weighted_f1"])
+    best = max(runs, key=lambda r: checkpoints[r]["val_metrics"]["val_weighted_f1"])
     how = "promoted" if current else "best validation weighted F1 of its runs (none promoted)"
     return best, how
 
@@ -128,16 +130,12 @@ def predict_dataset(
         raise ValueError(f"run {run_id} records no feature recipe (trained by an older emoflow); train it again")
     features: dict[str, str] = {}
     side_inputs: dict[str, tuple[str, str]] = {}
-    extracted: list[str] = []
     for name, entry in recipe.items():
-        table_id = _features_for(store, dataset, name, entry, config["dataset"], progress, extracted)
+        table_id = _features_for(store, dataset, name, entry, config["dataset"], progress, log)
         if name in config["features"]:
             features[name] = table_id
         else:
             side_inputs[name] = (entry["modality"], table_id)
-    if log:
-        for line in extracted:
-            log(line)
     present = [m for m, e in features.items() if store.has_features(dataset, m, e)]
     if not present:
         raise ValueError(
@@ -167,11 +165,11 @@ def predict_dataset(
     )  # fmt: skip
     summaries = dialogue_summaries(table)
     drawn = draw_timelines(store, run_id, dataset, table) if timelines else {}
-    return PredictionResult(run_id, config["model"], dataset, table, path, summaries, drawn, metrics, extracted)
+    return PredictionResult(run_id, config["model"], dataset, table, path, summaries, drawn, metrics)
 
 
 def _features_for(store: FeatureStore, dataset: str, name: str, entry: dict[str, Any], trained_on: str,
-                  progress: bool, extracted: list[str]) -> str:  # fmt: skip
+                  progress: bool, log: Callable[[str], None] | None) -> str:  # fmt: skip
     """The feature table id of input ``name`` for ``dataset``, extracted by the recipe when needed."""
     if dataset == trained_on:
         return str(entry["id"])  # the run's own features
@@ -182,20 +180,23 @@ def _features_for(store: FeatureStore, dataset: str, name: str, entry: dict[str,
             return str(entry["id"])  # stored by other code under the run's id
         raise
     report = extract_features(store, dataset, extractor, progress=progress)
-    extracted.append(report.summary())
+    if log:
+        log(report.summary())
     return extractor.extractor_id
+
+
+def dialogue_turns(table: pa.Table) -> dict[str, list[dict[str, Any]]]:
+    """A predictions table's rows per dialogue (in the table's order), each dialogue's in turn order."""
+    by_dialogue: dict[str, list[dict[str, Any]]] = {}
+    for row in table.to_pylist():
+        by_dialogue.setdefault(row["dialogue_id"], []).append(row)
+    return {d: sorted(turns, key=lambda r: r["turn"] or 0) for d, turns in by_dialogue.items()}
 
 
 def dialogue_summaries(table: pa.Table) -> list[DialogueSummary]:
     """One summary per dialogue of a predictions table, in the table's order."""
-    rows = sorted(table.to_pylist(), key=lambda r: (r["dialogue_id"], r["turn"] or 0))
-    by_dialogue: dict[str, list[dict[str, Any]]] = {}
-    for row in rows:
-        by_dialogue.setdefault(row["dialogue_id"], []).append(row)
-    order = list(dict.fromkeys(table.column("dialogue_id").to_pylist()))
     summaries = []
-    for dialogue_id in order:
-        turns = by_dialogue[dialogue_id]
+    for dialogue_id, turns in dialogue_turns(table).items():
         emotions = Counter(r["predicted"] for r in turns)
         shifts = sum(a["predicted"] != b["predicted"] for a, b in pairwise(turns))
         summaries.append(DialogueSummary(
@@ -208,10 +209,8 @@ def dialogue_summaries(table: pa.Table) -> list[DialogueSummary]:
 def draw_timelines(store: FeatureStore, run_id: str, dataset: str, table: pa.Table) -> dict[str, Path]:
     """One timeline PNG per dialogue under ``timelines/run=<run>/dataset=<dataset>/``; dialogue id -> path."""
     folder = store.root / "timelines" / f"run={run_id}" / f"dataset={dataset}"
-    rows = table.to_pylist()
     paths = {}
-    for dialogue_id in dict.fromkeys(r["dialogue_id"] for r in rows):
-        turns = sorted((r for r in rows if r["dialogue_id"] == dialogue_id), key=lambda r: r["turn"] or 0)
+    for dialogue_id, turns in dialogue_turns(table).items():
         path = folder / f"{safe_file_name(dialogue_id)}.png"
         plot_timeline(turns, path, f"{dialogue_id}: predicted emotion per turn ({turns[0]['model']}, {run_id})")
         paths[dialogue_id] = path
