@@ -16,17 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from prefect import Task
+from prefect.serializers import JSONSerializer
 
 from emoflow.flows.cache_keys import result_storage
 
-EXPECTED_SERIALIZER = {
-    "type": "json",
-    "jsonlib": "json",
-    "object_encoder": "prefect.serializers.prefect_json_object_encoder",
-    "object_decoder": "prefect.serializers.prefect_json_object_decoder",
-    "dumps_kwargs": {},
-    "loads_kwargs": {},
-}
+EXPECTED_SERIALIZER = JSONSerializer().model_dump()
+"""What the flows' tasks write (``result_serializer="json"``): Prefect's JSON serializer with its defaults."""
 ENCODED_OBJECT_KEYS = ("__class__", "__exc_type__")
 
 

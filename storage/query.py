@@ -51,8 +51,8 @@ PARTITION_KEYS = {
 
 READING_STATEMENTS = {"SELECT", "EXPLAIN", "PRAGMA"}
 """Statement types :func:`query` runs (``DESCRIBE``, ``SHOW`` and ``SUMMARIZE`` are ``SELECT``s to DuckDB)."""
-LINEAGE_PATTERNS = ("utterances/dataset=*/*.parquet", "features/dataset=*/modality=*/extractor=*/*.parquet",
-                    "predictions/run=*/*.parquet")  # fmt: skip
+LINEAGE_PATTERNS = tuple(VIEWS[name][0] for name in ("utterances", "features", "predictions"))
+"""The files whose lineage the ``lineage`` view lists (errors files carry none)."""
 
 
 def connect(store_root: Path | str, *, confined: bool = True) -> duckdb.DuckDBPyConnection:
