@@ -3,11 +3,12 @@
 A run is one model trained with one seed. Its folder ``runs/<run id>/`` holds ``config.json`` (everything needed
 to rebuild it), ``checkpoint.pt`` (``{state_dict, config, epoch, val_metrics}`` of the validation-selected
 epoch), ``metrics.json`` (validation and test metrics, training history), ``report.md`` (the papers' per-class
-table), ``confusion.png`` and ``curves.png``. Its predictions, with probabilities, go to
-``predictions/run=<run id>/``. The run id is ``<model>-<dataset>-<digest>-s<seed>``; the digest covers the
-dataset and its utterance table's fingerprint (labels included), the feature tables (their extractor ids and
-input fingerprints), the resolved configs and the classes,
-so the same run trained again lands in the same folder.
+table), ``MODEL_CARD.md``, ``confusion.png`` and ``curves.png``. Its val/test predictions, with probabilities,
+go to ``predictions/run=<run id>/evaluation-<dataset>.parquet``. The run id is
+``<model>-<dataset>-<digest>-s<seed>``; the digest covers the dataset and its utterance table's fingerprint
+(labels included), the feature tables (their extractor ids and input fingerprints), the resolved configs, the
+classes and the code (:data:`TRAINING_MODULES` and the model's modules), so the same run trained again, from any
+clone, lands in the same folder.
 """
 
 from __future__ import annotations
