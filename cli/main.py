@@ -5,14 +5,16 @@ Every command works without a Prefect server; the store folder comes from ``--st
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
+from emoflow.cli.console import CommandGroup
 from emoflow.cli.model_commands import evaluate, list_models, train
-from emoflow.cli.options import echo_options, parse_settings, store_option, user_errors
+from emoflow.cli.options import echo_options, parse_settings, store_option
 from emoflow.cli.pipeline_command import demo, pipeline
 from emoflow.cli.predict_command import predict
 from emoflow.storage import FeatureStore, ingest_corpus, store_summary
@@ -21,9 +23,19 @@ from emoflow.storage.query import VIEWS, check_read_only, connect
 from emoflow.storage.schema import MODALITIES
 
 
-@click.group(name="emoflow", context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
+@click.group(
+    name="emoflow",
+    cls=CommandGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110},
+)
 @click.version_option(package_name="emoflow")
-def cli() -> None:
+@click.option(
+    "--debug",
+    is_flag=True,
+    envvar="EMOFLOW_DEBUG",
+    help="Show full tracebacks (a failure otherwise prints one line; so do failed flow tasks).",
+)
+def cli(debug: bool) -> None:
     """emoflow: emotion recognition in conversation, from recordings to a label per utterance.
 
     \b
@@ -40,7 +52,10 @@ def cli() -> None:
       emoflow train --dataset demo --model dialoguegcn --features audio=<id>   # -> store/runs/...
 
     The store is a folder of Parquet files (docs/feature-store.md); any Parquet reader works on it.
+    A failure prints one line naming the file and the problem; --debug shows the traceback.
     """
+    # the temporary Prefect server sends no usage telemetry (its heartbeat also logs lock errors on SQLite)
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 
 @cli.command()
@@ -58,7 +73,6 @@ def cli() -> None:
 @click.option("--val-fraction", type=float, help="IEMOCAP: fraction of sessions 1-4 dialogues held out [0.1].")
 @click.option("--val-seed", type=int, help="IEMOCAP: seed choosing the validation dialogues [0].")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-@user_errors
 def ingest(
     corpus: Path,
     dataset: str,
@@ -106,7 +120,6 @@ def ingest(
 @click.option("--refresh", is_flag=True, help="Extract again even when the stored features are up to date.")
 @store_option
 @click.option("--quiet", is_flag=True, help="No progress bars.")
-@user_errors
 def extract(
     dataset: str,
     modalities: tuple[str, ...],
@@ -182,7 +195,6 @@ def list_extractors() -> None:
 )
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the result to this file.")
 @click.option("--max-rows", type=int, default=40, show_default=True, help="Rows shown by --format table.")
-@user_errors
 def query(sql: str, store: Path, fmt: str, out: Path | None, max_rows: int) -> None:
     """Run read-only SQL over the store with DuckDB.
 
@@ -237,7 +249,6 @@ def store() -> None:
 
 @store.command("ls")
 @store_option
-@user_errors
 def store_ls(store: Path) -> None:
     """Summarise the store: per dataset its utterances, dialogues, labels, splits, errors, and feature tables."""
     import duckdb
@@ -249,7 +260,6 @@ def store_ls(store: Path) -> None:
 @cli.command("demo-corpus")
 @click.argument("out", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-@user_errors
 def demo_corpus(out: Path, quiet: bool) -> None:
     """Make the demo corpus in OUT: 12 dialogues, 92 mp4 clips (espeak-ng speech, a moving face), manifest.csv.
 

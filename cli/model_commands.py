@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from emoflow.cli.options import csv_list, echo_options, feature_choice, parse_settings, store_option, user_errors
+from emoflow.cli.options import csv_list, echo_options, feature_choice, parse_settings, store_option
 from emoflow.storage import FeatureStore
 from emoflow.storage.schema import MODALITIES
 
@@ -40,7 +40,6 @@ from emoflow.storage.schema import MODALITIES
 @click.option("--device", default="auto", show_default=True, help="auto (CUDA when present), cpu, cuda, cuda:N.")
 @store_option
 @click.option("--quiet", is_flag=True, help="No progress bars.")
-@user_errors
 def train(
     dataset: str,
     model: str,
@@ -95,7 +94,6 @@ def train(
 @click.argument("run_id")
 @click.option("--device", default="auto", show_default=True, help="auto (CUDA when present), cpu, cuda, cuda:N.")
 @store_option
-@user_errors
 def evaluate(run_id: str, device: str, store: Path) -> None:
     """Re-score RUN_ID with its checkpoint on the store's current features; rewrite its metrics and predictions."""
     from emoflow.models.training.metrics import paper_table
@@ -129,7 +127,6 @@ def list_models(context: click.Context) -> None:
 @list_models.command("show")
 @click.argument("run_id")
 @store_option
-@user_errors
 def show_model(run_id: str, store: Path) -> None:
     """Print RUN_ID's model card: training data, feature recipe, hyperparameters, metrics, limitations."""
     from emoflow.models.training.model_card import CARD_FILE

@@ -4,16 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
-from emoflow.storage import IngestError
-
-F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_STORE = "store"
 
 store_option = click.option(
@@ -24,26 +19,6 @@ store_option = click.option(
     type=click.Path(file_okay=False, path_type=Path),
     help="Feature store folder (or set EMOFLOW_STORE).",
 )
-
-
-def user_errors(command: F) -> F:
-    """Turn the errors a user can fix (bad paths, bad input, unknown names) into one clear line, exit code 1."""
-
-    @wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from prefect.exceptions import ParameterTypeError
-
-        from emoflow.extractors.base import WeightsError
-        from emoflow.extractors.media import MediaError
-
-        fixable = (FileNotFoundError, ValueError, KeyError, IngestError, MediaError, WeightsError, ParameterTypeError)
-        try:
-            return command(*args, **kwargs)
-        except fixable as error:
-            message = error.args[0] if isinstance(error, KeyError) and error.args else str(error)
-            raise click.ClickException(str(message)) from None
-
-    return wrapper  # type: ignore[return-value]
 
 
 def parse_settings(settings: tuple[str, ...]) -> dict[str, Any]:

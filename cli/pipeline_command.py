@@ -11,7 +11,8 @@ from typing import Any
 
 import click
 
-from emoflow.cli.options import csv_list, feature_choice, parse_settings, store_option, user_errors
+from emoflow.cli.console import quiet_prefect_tracebacks
+from emoflow.cli.options import csv_list, feature_choice, parse_settings, store_option
 from emoflow.storage import FeatureStore
 from emoflow.storage.corpora import LAYOUTS
 from emoflow.storage.query import connect
@@ -30,6 +31,9 @@ def run_pipeline_command(task_runner: str | None, **parameters: Any) -> None:
     """Run the ``pipeline`` flow (on ``task_runner`` when given) and print what it did."""
     from emoflow.flows.pipeline_flow import pipeline as pipeline_flow
     from emoflow.flows.task_runner import make_task_runner
+
+    if not click.get_current_context().find_root().params.get("debug"):
+        quiet_prefect_tracebacks()
 
     runnable = pipeline_flow.with_options(task_runner=make_task_runner(task_runner)) if task_runner else pipeline_flow
     result: dict[str, Any] = runnable(**parameters)
@@ -70,7 +74,6 @@ def echo_examples(store: Path) -> None:
               "[default: $EMOFLOW_TASK_RUNNER or threads].")  # fmt: skip
 @click.option("--refresh", is_flag=True, help="Run every task even when its result is cached.")
 @store_option
-@user_errors
 def pipeline(
     corpus: Path,
     dataset: str | None,
@@ -126,7 +129,6 @@ the settings files' values, far too few steps; two dialogues a batch and a highe
               help="Modalities to train on (the demo's labels are in its words; its speech and faces carry no "
                    "emotion).")  # fmt: skip
 @click.option("--quiet", is_flag=True, help="No progress bar while the corpus is made.")
-@user_errors
 def demo(out: Path, model: str, epochs: int, modalities: str, train_on: str, quiet: bool) -> None:
     """Make the demo corpus, run the pipeline on it, then predict a new conversation (what `make demo` runs).
 

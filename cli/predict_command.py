@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from emoflow.cli.options import store_option, user_errors
+from emoflow.cli.options import store_option
 from emoflow.storage import FeatureStore
 from emoflow.storage.corpora import LAYOUTS
 
@@ -29,7 +29,6 @@ TIMELINES_LISTED = 5
 @click.option("--no-timelines", is_flag=True, help="Do not draw the per-dialogue timeline PNGs.")
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 @store_option
-@user_errors
 def predict(
     corpus: Path,
     dataset: str | None,

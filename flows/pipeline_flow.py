@@ -7,6 +7,7 @@ evaluation that read its features; changing a model option re-runs only that mod
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +39,7 @@ from emoflow.flows.parameters import (
 )
 from emoflow.flows.task_runner import make_task_runner
 from emoflow.flows.train_flow import train_stage
+from emoflow.models.training.trainer import check_splits
 from emoflow.storage import FeatureStore
 from emoflow.storage.ingest import dataset_name
 from emoflow.storage.schema import MODALITIES
@@ -71,6 +73,13 @@ def default_features(reports: list[ExtractReport], modalities: list[str]) -> dic
     """Per modality, the last extractor the profile lists (the encoder built on top, e.g. the audio Bi-LSTM)."""
     chosen = {r.modality: r.extractor_id for r in reports}
     return {m: chosen[m] for m in modalities if m in chosen}
+
+
+def split_dialogues(store: FeatureStore, dataset: str, splits: Sequence[str]) -> list[int]:
+    """How many dialogues of ``dataset`` each of ``splits`` holds."""
+    rows = store.read_utterances(dataset).select(["dialogue_id", "split"]).to_pylist()
+    counts = Counter(split for split, _ in {(r["split"], r["dialogue_id"]) for r in rows})
+    return [counts[s] for s in splits]
 
 
 def run_pipeline(
@@ -108,6 +117,7 @@ def run_pipeline(
     overrides = {"device": device, **(extractor_overrides or {})}
     extractors = planned_extractors(profile, modalities, overrides=overrides)  # errors before any work
     result.outcomes.append(ingest_stage(corpus, dataset, store, layout, refresh=refresh))
+    check_splits(*split_dialogues(FeatureStore(store), dataset, ("train", "val")))  # before hours of extraction
     reports, outcomes = extract_stage(store, dataset, extractors, chunk_size, refresh)
     result.outcomes += outcomes
     publish_extraction(store, dataset, reports)

@@ -90,6 +90,15 @@ def class_weights(graphs: Sequence[Data], num_classes: int) -> torch.Tensor:
     return torch.where(counts > 0, counts.sum() / (num_classes * counts.clamp(min=1)), 0.0)
 
 
+def check_splits(train: int, val: int) -> None:
+    """Training needs both splits: epochs (and models) are selected on the val split only, never on test."""
+    if not train or not val:
+        raise ValueError(
+            f"training needs train and val dialogues (model selection uses the val split only); found {train} "
+            f"train and {val} val dialogues: mark some dialogues split=val in the corpus"
+        )
+
+
 def fit(
     model: DialogueModel,
     train: Sequence[Data],
@@ -105,8 +114,7 @@ def fit(
 
     ``on_epoch`` receives each epoch's history record, with ``best_epoch`` added (the flows log it).
     """
-    if not train or not val:
-        raise ValueError("training needs train and val dialogues (model selection uses the val split only)")
+    check_splits(len(train), len(val))
     generator = seed_everything(seed)
     device = torch.device(resolve_device(config.device))
     model.to(device)

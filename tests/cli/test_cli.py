@@ -73,3 +73,19 @@ def test_user_errors_are_one_clear_line(tmp_path, args, message):
     assert result.exit_code != 0
     assert message in result.output
     assert "Traceback" not in result.output
+
+
+def test_an_unexpected_error_is_one_line_with_a_hint_and_debug_raises_it(monkeypatch, tmp_path):
+    import emoflow.cli.main as main
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire\nsecond line")
+
+    monkeypatch.setattr(main, "store_summary", broken)
+    result = CliRunner().invoke(cli, ["store", "ls", "--store", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1] == (
+        "Error: RuntimeError: disk on fire (unexpected; rerun with --debug for the traceback)"
+    )
+    debug = CliRunner().invoke(cli, ["--debug", "store", "ls", "--store", str(tmp_path)])
+    assert isinstance(debug.exception, RuntimeError)

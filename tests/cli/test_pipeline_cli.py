@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -45,6 +48,31 @@ def test_pipeline_command_errors_are_one_clear_line(prefect_server, write_corpus
     ):
         result = CliRunner().invoke(cli, [*base, *extra])
         assert result.exit_code != 0 and message in result.output and "Traceback" not in result.output, result.output
+
+
+def run_emoflow(*args: object) -> subprocess.CompletedProcess[str]:
+    """The installed ``emoflow`` script in its own process, against the tests' Prefect server."""
+    from prefect.settings import PREFECT_API_URL
+
+    env = {**os.environ, "PREFECT_API_URL": str(PREFECT_API_URL.value())}
+    script = Path(sys.executable).parent / "emoflow"
+    return subprocess.run([script, *map(str, args)], capture_output=True, text=True, env=env, timeout=600)
+
+
+def test_a_failing_flow_ends_with_one_line_and_debug_shows_the_tracebacks(prefect_server, write_corpus, tmp_path):
+    corpus = write_corpus([r for r in corpus_rows() if r["split"] != "val"])
+    args = ["pipeline", "--corpus", corpus, "--store", tmp_path / "store", "--modalities", "text", "--models", "mlp"]
+    quiet = run_emoflow(*args)
+    output = quiet.stdout + quiet.stderr
+    assert quiet.returncode == 1, output
+    assert "Traceback" not in output, output
+    assert output.strip().splitlines()[-1] == (
+        "Error: training needs train and val dialogues (model selection uses the val split only); found 4 train "
+        "and 0 val dialogues: mark some dialogues split=val in the corpus"
+    )
+    assert "Finished in state Failed" in output  # the Prefect run is marked failed, with the message
+    debug = run_emoflow("--debug", *args)
+    assert debug.returncode == 1 and "Traceback (most recent call last)" in debug.stderr
 
 
 @pytest.mark.media

@@ -1,0 +1,85 @@
+"""What the terminal shows when a command fails: one clear line; tracebacks only with ``--debug``.
+
+Every ``emoflow`` command runs inside :class:`CommandGroup`, which turns an exception into one ``Error:`` line
+(exit code 1): the message itself for errors a user can fix (a bad path, bad input, an unknown name), the type
+and message with a hint for anything else. The flows log through Prefect's console handler, which would print
+each failed task's and flow's traceback; :func:`quiet_prefect_tracebacks` keeps their one-line messages and
+drops the tracebacks (the Prefect run keeps its state message, and a server still receives the full logs).
+``emoflow --debug`` (or ``EMOFLOW_DEBUG=1``) shows every traceback instead.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import click
+
+DEBUG_HINT = "rerun with --debug for the traceback"
+
+
+def user_error_types() -> tuple[type[BaseException], ...]:
+    """The exceptions that describe something the user can fix; their message is the whole story."""
+    from prefect.exceptions import ParameterTypeError
+
+    from emoflow.extractors.base import WeightsError
+    from emoflow.extractors.media import MediaError
+    from emoflow.storage import IngestError
+
+    return FileNotFoundError, ValueError, KeyError, IngestError, MediaError, WeightsError, ParameterTypeError
+
+
+def one_line(error: BaseException) -> str:
+    """The message printed for ``error``: its text for a user error, else its type, text and the debug hint."""
+    if isinstance(error, user_error_types()):
+        message = error.args[0] if isinstance(error, KeyError) and error.args else error
+        return str(message)
+    text = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    return f"{type(error).__name__}{': ' + text if text else ''} (unexpected; {DEBUG_HINT})"
+
+
+class CommandGroup(click.Group):
+    """A click group whose commands fail with one line (see the module docstring); ``--debug`` re-raises."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; an exception it raises becomes one ``Error:`` line unless ``--debug`` was given."""
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except KeyboardInterrupt:
+            raise click.ClickException("interrupted; what was written before stays valid, a rerun resumes") from None
+        except Exception as error:
+            if ctx.find_root().params.get("debug"):
+                raise
+            raise click.ClickException(one_line(error)) from None
+
+
+class _WithoutTraceback(logging.Formatter):
+    """Formats a record through ``inner`` with its traceback left out (the record itself is not changed)."""
+
+    def __init__(self, inner: logging.Formatter | None) -> None:
+        super().__init__()
+        self.inner = inner or logging.Formatter()
+
+    def format(self, record: logging.LogRecord) -> str:
+        saved = record.exc_info, record.exc_text, record.stack_info
+        record.exc_info, record.exc_text, record.stack_info = None, None, None
+        try:
+            return self.inner.format(record)
+        finally:
+            record.exc_info, record.exc_text, record.stack_info = saved
+
+
+def quiet_prefect_tracebacks() -> None:
+    """Drop tracebacks from Prefect's console output in this process (its messages stay, one line each)."""
+    from prefect.logging.configuration import ensure_logging_setup
+    from prefect.logging.handlers import PrefectConsoleHandler
+
+    ensure_logging_setup()
+    known = logging.Logger.manager.loggerDict.values()
+    loggers = [logging.getLogger(), *(v for v in known if isinstance(v, logging.Logger))]
+    for logger in loggers:
+        for handler in logger.handlers:
+            if isinstance(handler, PrefectConsoleHandler) and not isinstance(handler.formatter, _WithoutTraceback):
+                handler.setFormatter(_WithoutTraceback(handler.formatter))
