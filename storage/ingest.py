@@ -92,6 +92,7 @@ def ingest_corpus(
     if strict and checked.problems:
         raise IngestError(checked.problems)
 
+    store.sweep_leftovers()
     digests = FileDigests(store.cache_dir("file-digests"))
     rows = checked.rows
     with_media = any(r["video_path"] or r["audio_path"] for r in rows)

@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from emoflow.storage.atomic import sweep_leftovers
 from emoflow.storage.hashing import json_digest
 from emoflow.storage.parquet_io import parquet_files, read_lineage, read_parts, write_table_atomic
 from emoflow.storage.schema import ERRORS, MODALITIES, PREDICTIONS, PURPOSES, UTTERANCES, feature_schema
@@ -112,6 +113,10 @@ class FeatureStore:
     def cache_dir(self, name: str) -> Path:
         """Private bookkeeping of the store (not a queryable table)."""
         return self.root / "_cache" / check_name("cache", name)
+
+    def sweep_leftovers(self) -> list[Path]:
+        """Remove the temporaries killed writers left in the store (:mod:`storage.atomic`); returns them."""
+        return sweep_leftovers(self.root)
 
     # -- utterances ------------------------------------------------------------------------------------------
     def datasets(self) -> list[str]:

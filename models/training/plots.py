@@ -13,6 +13,14 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from emoflow.models.training.metrics import Metrics
+from emoflow.storage.atomic import atomic_path
+
+
+def save_figure(figure: Any, path: Path, dpi: int) -> None:
+    """Write ``figure`` as a PNG at ``path`` atomically, and close it."""
+    with atomic_path(path) as partial:
+        figure.savefig(partial, dpi=dpi, format="png")
+    plt.close(figure)
 
 
 def plot_confusion(metrics: Metrics, path: Path, title: str) -> Path:
@@ -35,8 +43,7 @@ def plot_confusion(metrics: Metrics, path: Path, title: str) -> Path:
     axis.set_title(f"{title}\naccuracy {100 * metrics.accuracy:.2f}, weighted F1 {100 * metrics.weighted_f1:.2f}")
     figure.colorbar(image, ax=axis, fraction=0.046, label="share of the gold class")
     figure.tight_layout()
-    figure.savefig(path, dpi=120)
-    plt.close(figure)
+    save_figure(figure, path, dpi=120)
     return path
 
 
@@ -56,8 +63,7 @@ def plot_curves(history: Sequence[dict[str, Any]], best_epoch: int, path: Path, 
     scores.set_ylabel("%")
     figure.suptitle(title)
     figure.tight_layout()
-    figure.savefig(path, dpi=120)
-    plt.close(figure)
+    save_figure(figure, path, dpi=120)
     return path
 
 
@@ -91,7 +97,5 @@ def plot_timeline(turns: Sequence[dict[str, Any]], path: Path, title: str) -> Pa
     ]
     axis.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
     figure.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path, dpi=110)
-    plt.close(figure)
+    save_figure(figure, path, dpi=110)
     return path

@@ -25,6 +25,7 @@ import torch
 
 from emoflow.core.code_digest import code_identity
 from emoflow.core.device import resolve_device, seed_everything
+from emoflow.core.out_of_memory import halve_batch_on_oom
 from emoflow.models.base import DataSpec, DialogueModel
 from emoflow.models.graph_data import GraphDataset, dialogue_graphs, resolve_features, resolve_side_inputs
 from emoflow.models.recipe import feature_recipe
@@ -36,7 +37,7 @@ from emoflow.models.training.plots import plot_confusion, plot_curves
 from emoflow.models.training.settings import load_settings
 from emoflow.models.training.trainer import FitResult, TrainConfig, fit, predict
 from emoflow.storage import FeatureStore
-from emoflow.storage.atomic import atomic_path
+from emoflow.storage.atomic import atomic_path, write_text_atomic
 from emoflow.storage.hashing import json_digest
 from emoflow.storage.lineage import make_lineage
 from emoflow.storage.schema import PREDICTIONS
@@ -105,6 +106,7 @@ def plan_runs(
     ``settings`` is a model name or a YAML path (default: ``configs/models/<model>.yaml``); the overrides
     replace single values of its ``model`` and ``train`` sections.
     """
+    store.sweep_leftovers()
     loaded = load_settings(settings or model)
     model_config = {**loaded.model, **(model_overrides or {})}
     wanted = model_class(model).side_inputs(build_config(model, **model_config))  # validates the options
@@ -151,13 +153,21 @@ def train_run(
     """
     run_id = plan.run_id(seed)
     model = plan.config["model"]
-    seed_everything(seed)  # before the weights are initialised
-    network = create_model(model, plan.spec, **plan.config["model_config"])
-    network.set_feature_statistics(plan.data.splits["train"])
-    result = fit(network, plan.data.splits["train"], plan.data.splits["val"], plan.train_config, seed=seed,
-                 progress=progress, desc=f"{model} seed {seed}", on_epoch=on_epoch)  # fmt: skip
+
+    def attempt(batch_size: int) -> tuple[DialogueModel, FitResult, TrainConfig]:
+        train_config = replace(plan.train_config, batch_size=batch_size)
+        seed_everything(seed)  # before the weights are initialised
+        network = create_model(model, plan.spec, **plan.config["model_config"])
+        network.set_feature_statistics(plan.data.splits["train"])
+        result = fit(network, plan.data.splits["train"], plan.data.splits["val"], train_config, seed=seed,
+                     progress=progress, desc=f"{model} seed {seed}", on_epoch=on_epoch)  # fmt: skip
+        return network, result, train_config
+
+    network, result, train_config = halve_batch_on_oom(attempt, plan.train_config.batch_size, f"training {run_id}")
     config = {**plan.config, "seed": seed, "run_id": run_id}
-    return _write_run(store, run_id, config, network, plan.data, result, plan.train_config)
+    if train_config.batch_size != plan.train_config.batch_size:  # the weights came from the halved batch
+        config["batch_size_after_out_of_memory"] = train_config.batch_size
+    return _write_run(store, run_id, config, network, plan.data, result, train_config)
 
 
 def train_runs(
@@ -229,7 +239,7 @@ def _write_run(
     run_dir.mkdir(parents=True, exist_ok=True)
     scored = {s: predict(network, data.splits[s], batch_size=train_config.batch_size) for s in ("val", "test")}
     metrics = {s: classification_metrics(v.gold, v.predicted, data.classes) for s, v in scored.items() if _labelled(v)}
-    (run_dir / "config.json").write_text(json.dumps(config, indent=2, sort_keys=True) + "\n")
+    write_text_atomic(run_dir / "config.json", json.dumps(config, indent=2, sort_keys=True) + "\n")
     if save_checkpoint:  # re-scoring leaves the weights file as it is (its bytes key the evaluation cache)
         checkpoint = {"state_dict": result.state_dict, "config": config, "epoch": result.epoch,
                       "val_metrics": result.val_metrics}  # fmt: skip
@@ -237,15 +247,15 @@ def _write_run(
             torch.save(checkpoint, partial)
     report = {"run_id": run_id, "epoch": result.epoch, **{s: m.as_dict() for s, m in metrics.items()},
               "history": result.history, "pretrain_history": result.pretrain_history}  # fmt: skip
-    (run_dir / "metrics.json").write_text(json.dumps(report, indent=2) + "\n")
+    write_text_atomic(run_dir / "metrics.json", json.dumps(report, indent=2) + "\n")
     title = f"{config['model']} on {config['dataset']} ({', '.join(config['features'])}), seed {config['seed']}"
     rows = {f"{run_id} {s}": m for s, m in metrics.items()}
     variant = f"Variant: {config['variant']}.\n\n" if config.get("variant") else ""
     report_text = f"# {title}\n\n{variant}Selected epoch {result.epoch}.\n\n{paper_table(rows)}\n"
-    (run_dir / "report.md").write_text(report_text)
+    write_text_atomic(run_dir / "report.md", report_text)
     sizes = {s: (len(g), sum(x.num_nodes for x in g)) for s, g in data.splits.items() if g}
     card = model_card(config, metrics, sizes, result.epoch, len(result.history))
-    (run_dir / CARD_FILE).write_text(card)
+    write_text_atomic(run_dir / CARD_FILE, card)
     shown = metrics.get("test") or metrics["val"]
     plot_confusion(shown, run_dir / "confusion.png", f"{title}, {'test' if 'test' in metrics else 'val'}")
     plot_curves(result.history, result.epoch, run_dir / "curves.png", title)
