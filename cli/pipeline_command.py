@@ -73,6 +73,8 @@ def echo_examples(store: Path) -> None:
 @click.option("--task-runner", help="threads, dask (a LocalCluster) or a Dask address tcp://host:8786 "
               "[default: $EMOFLOW_TASK_RUNNER or threads].")  # fmt: skip
 @click.option("--refresh", is_flag=True, help="Run every task even when its result is cached.")
+@click.option("--task-timeout", "task_timeout_s", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
+              help="Fail a task (an extraction chunk, a training run) that runs longer; not retried.")  # fmt: skip
 @store_option
 def pipeline(
     corpus: Path,
@@ -91,6 +93,7 @@ def pipeline(
     chunk_size: int,
     task_runner: str | None,
     refresh: bool,
+    task_timeout_s: float | None,
     store: Path,
 ) -> None:
     """Run the whole DAG: ingest CORPUS, extract features, train and evaluate models (the `pipeline` flow).
@@ -110,7 +113,7 @@ def pipeline(
         features=feature_choice(feature_pairs), models=csv_list(models, "model"),
         seeds=[int(s) for s in csv_list(seeds, "seed", integers=True)], epochs=epochs,
         model_overrides=parse_settings(model_settings), train_overrides=parse_settings(train_settings), device=device,
-        chunk_size=chunk_size, refresh=refresh,
+        chunk_size=chunk_size, refresh=refresh, task_timeout_s=task_timeout_s,
     )  # fmt: skip
     click.echo(f"store: {store.resolve()}")
 

@@ -56,7 +56,7 @@ class Extraction:
 
     utterance_ids: list[str]
     vectors: np.ndarray
-    frames: list[np.ndarray] | None = None
+    frames: Sequence[np.ndarray | None] | None = None
     errors: list[ErrorRecord] = field(default_factory=list)
     details: dict[str, Any] = field(default_factory=dict)
 
@@ -71,6 +71,8 @@ class Extractor(ABC):
     name: ClassVar[str]
     modality: ClassVar[str]
     Config: ClassVar[type]
+    counted_details: ClassVar[tuple[str, ...]] = ()
+    """Lineage ``details`` that count per utterance: summed (lists joined) when segments are combined."""
 
     def __init__(self, config: Any) -> None:
         self.config = config
@@ -97,6 +99,19 @@ class Extractor(ABC):
         another dataset, labelled or not, with these options set. Empty for extractors that train nothing.
         """
         return {}
+
+    @classmethod
+    def combine_details(cls, parts: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+        """The lineage details of an extraction made of segments.
+
+        The first segment's details, with :attr:`counted_details` summed over all segments (lists joined in order).
+        """
+        combined = dict(parts[0]) if parts else {}
+        for key in cls.counted_details:
+            values = [p[key] for p in parts if key in p]
+            if values:
+                combined[key] = [x for v in values for x in v] if isinstance(values[0], list) else sum(values)
+        return combined
 
     def wants(self, row: UtteranceInput) -> bool:
         """Whether ``row`` has an input for this modality (rows without one stay missing, not failed)."""

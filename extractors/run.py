@@ -14,6 +14,7 @@ written. Utterances without an input for the modality (no text, no media) are le
 from __future__ import annotations
 
 import dataclasses
+import shutil
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -22,7 +23,10 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from emoflow.extractors.base import Extractor, UtteranceInput
+from emoflow.core.out_of_memory import halve_batch_on_oom
+from emoflow.core.time_limit import Deadline
+from emoflow.extractors.base import Extraction, Extractor, UtteranceInput
+from emoflow.extractors.segments import extract_in_segments, remove_segments, segments_dir
 from emoflow.storage.hashing import json_digest
 from emoflow.storage.lineage import make_lineage
 from emoflow.storage.parquet_io import parquet_files, read_lineage
@@ -52,6 +56,7 @@ class ChunkReport:
     path: Path | None
     seconds: float
     error_reasons: dict[str, int]
+    resumed: int = 0
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,7 @@ class ExtractReport:
     error_reasons: dict[str, int]
     chunks: int = 1
     chunks_extracted: int = 0
+    resumed: int = 0
 
     @classmethod
     def combine(
@@ -87,7 +93,7 @@ class ExtractReport:
             failed=sum(r.failed for r in done), without_input=without_input, up_to_date=not done,
             path=store.features_dir(dataset, extractor.modality, extractor.extractor_id),
             seconds=sum(r.seconds for r in reports), error_reasons=dict(reasons.most_common()),
-            chunks=len(reports), chunks_extracted=len(done),
+            chunks=len(reports), chunks_extracted=len(done), resumed=sum(r.resumed for r in done),
         )  # fmt: skip
 
     def summary(self) -> str:
@@ -100,6 +106,7 @@ class ExtractReport:
         lines = [
             head + f"{count} utterances extracted in {self.seconds:.1f} s"
             + (f" ({self.chunks_extracted} of {self.chunks} chunks; {kept} up to date)" if kept else "")
+            + (f" ({self.resumed} read back from an interrupted run)" if self.resumed else "")
             + (f", {self.failed} failed (recorded in errors)" if self.failed else "")
             + (f"; {self.without_input} have no {self.modality} input" if self.without_input else "")
         ]  # fmt: skip
@@ -135,6 +142,7 @@ def plan_chunks(
     """
     if chunk_size < 1:
         raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
+    store.sweep_leftovers()
     rows = utterance_inputs(store.read_utterances(dataset))
     wanted = [r for r in rows if extractor.wants(r)]
     groups: list[list[UtteranceInput]] = []
@@ -162,13 +170,26 @@ def extract_chunk(
     *,
     refresh: bool = False,
     progress: bool = True,
+    deadline: Deadline | None = None,
 ) -> ChunkReport:
-    """Extract one chunk into its part of the feature table and its errors (unless the part is current)."""
+    """Extract one chunk into its part of the feature table and its errors (unless the part is current).
+
+    ``deadline`` is checked between the chunk's committed segments (:mod:`extractors.segments`).
+    """
     started = time.perf_counter()
     if not refresh and chunk_is_current(store, dataset, extractor, chunk):
         return ChunkReport(chunk.part, len(chunk.rows), 0, 0, True, _part_path(store, dataset, extractor, chunk), 0, {})
-    cache_dir = store.cache_dir("trained") / extractor.name  # trained stages, keyed by their settings and data
-    extraction = extractor.extract(list(chunk.rows), cache_dir=cache_dir, progress=progress)
+
+    def attempt(batch_size: int) -> tuple[Extraction, int]:
+        sized = extractor if batch_size == batch else type(extractor)(
+            dataclasses.replace(extractor.config, batch_size=batch_size)
+        )  # fmt: skip
+        return extract_in_segments(
+            store, dataset, sized, chunk.rows, chunk.fingerprint, progress=progress, deadline=deadline
+        )
+
+    batch = getattr(extractor.config, "batch_size", 0)
+    extraction, resumed = halve_batch_on_oom(attempt, batch, f"{extractor.extractor_id} {chunk.part}")
     dialogue_of = {r.utterance_id: r.dialogue_id for r in chunk.rows}
     path = None
     if extraction.utterance_ids:
@@ -189,15 +210,16 @@ def extract_chunk(
     else:
         _part_path(store, dataset, extractor, chunk).unlink(missing_ok=True)
     store.replace_errors(dataset, _errors_stage(extractor), _errors_key(extractor, chunk.part), extraction.errors)
+    shutil.rmtree(segments_dir(store, dataset, extractor) / chunk.fingerprint, ignore_errors=True)
     reasons = Counter(_reason_kind(e.reason) for e in extraction.errors)
     return ChunkReport(
         chunk.part, len(chunk.rows), len(extraction.utterance_ids), len(extraction.errors), False, path,
-        time.perf_counter() - started, dict(reasons.most_common()),
+        time.perf_counter() - started, dict(reasons.most_common()), resumed,
     )  # fmt: skip
 
 
 def finish_extraction(store: FeatureStore, dataset: str, extractor: Extractor, chunks: Sequence[Chunk]) -> None:
-    """Remove the parts and error records of chunks that no longer exist (the dataset shrank or moved)."""
+    """Remove the parts, error records and committed segments of chunks that no longer exist (dataset changed)."""
     folder = store.features_dir(dataset, extractor.modality, extractor.extractor_id)
     current = {c.part for c in chunks}
     for path in parquet_files(folder):
@@ -207,6 +229,7 @@ def finish_extraction(store: FeatureStore, dataset: str, extractor: Extractor, c
     for path in store.errors_dir(dataset).glob(f"{_errors_stage(extractor)}-{extractor.extractor_id}*.parquet"):
         if path.name not in keys:
             path.unlink()
+    remove_segments(store, dataset, extractor, keep=[c.fingerprint for c in chunks])
 
 
 def extract_features(

@@ -39,6 +39,7 @@ class TextTransformer(Extractor):
     name = "text_transformer"
     modality = "text"
     Config = TextTransformerConfig
+    counted_details = ("truncated",)
 
     @property
     def uses_labels(self) -> bool:

@@ -86,6 +86,7 @@ class VisualCNN(Extractor):
     name = "visual_cnn"
     modality = "visual"
     Config = VisualCNNConfig
+    counted_details = ("frames", "frames_with_face", "no_face_utterances")
 
     def extract(self, rows: Sequence[UtteranceInput], *, cache_dir: Path, progress: bool = True) -> Extraction:
         """Decode, crop, embed and pool every row's frames."""

@@ -11,6 +11,7 @@ from emoflow.flows.artifacts import publish_paths, publish_run
 from emoflow.flows.cache_keys import evaluate_key
 from emoflow.flows.outcomes import Job, Outcome, run_jobs, summary
 from emoflow.flows.parameters import Device, Store
+from emoflow.flows.retries import RETRY_OPTIONS
 from emoflow.flows.task_runner import make_task_runner
 from emoflow.flows.train_flow import run_record
 from emoflow.models.training.metrics import paper_table
@@ -19,7 +20,7 @@ from emoflow.storage import FeatureStore
 
 
 @task(name="evaluate", task_run_name="evaluate {run_id}", cache_key_fn=evaluate_key, persist_result=True,
-      result_serializer="json")  # fmt: skip
+      result_serializer="json", **RETRY_OPTIONS)  # fmt: skip
 def evaluate_task(store: str, run_id: str, device: str = "auto") -> dict[str, Any]:
     """Re-score one run; returns its metrics and predictions paths and the per-split weighted F1."""
     feature_store = FeatureStore(store)

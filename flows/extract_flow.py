@@ -16,6 +16,7 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.context import get_run_context
 
+from emoflow.core.time_limit import Deadline
 from emoflow.extractors.base import Extractor
 from emoflow.extractors.profiles import planned_extractors
 from emoflow.extractors.run import (
@@ -32,7 +33,8 @@ from emoflow.flows.artifacts import artifact_key, publish_errors, publish_paths
 from emoflow.flows.cache_keys import extract_chunk_key
 from emoflow.flows.ingest_flow import ingest_stage
 from emoflow.flows.outcomes import Job, Outcome, run_jobs, summary
-from emoflow.flows.parameters import ChunkSize, Dataset, Layout, Modalities, Options, Profile, Store
+from emoflow.flows.parameters import ChunkSize, Dataset, Layout, Modalities, Options, Profile, Store, TaskTimeout
+from emoflow.flows.retries import RETRY_OPTIONS
 from emoflow.flows.task_runner import make_task_runner, runs_in_processes
 from emoflow.storage import FeatureStore
 from emoflow.storage.schema import MODALITIES
@@ -44,12 +46,18 @@ from emoflow.storage.schema import MODALITIES
     cache_key_fn=extract_chunk_key,
     persist_result=True,
     result_serializer="json",
+    **RETRY_OPTIONS,
 )
 def extract_chunk_task(
-    store: str, dataset: str, extractor: Extractor, chunk: Chunk, refresh: bool = False
+    store: str, dataset: str, extractor: Extractor, chunk: Chunk, refresh: bool = False, timeout_s: float | None = None
 ) -> dict[str, Any]:
-    """Extract one chunk into its part of the feature table; returns the part's path and the counts."""
-    report = extract_chunk(FeatureStore(store), dataset, extractor, chunk, refresh=refresh, progress=False)
+    """Extract one chunk into its part of the feature table; returns the part's path and the counts.
+
+    Past ``timeout_s`` (checked between committed segments) the task fails; a rerun resumes from the segments.
+    """
+    report = extract_chunk(
+        FeatureStore(store), dataset, extractor, chunk, refresh=refresh, progress=False, deadline=Deadline(timeout_s)
+    )
     get_run_logger().info(
         f"{extractor.extractor_id} {chunk.part}: {report.written} of {report.inputs} written, {report.failed} failed"
         + (" (up to date)" if report.up_to_date else "")
@@ -63,6 +71,7 @@ def extract_stage(
     extractors: list[Extractor],
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     refresh: bool = False,
+    timeout_s: float | None = None,
 ) -> tuple[list[ExtractReport], list[Outcome]]:
     """Run every extractor's chunks as tasks; returns a report per extractor and every task's outcome."""
     feature_store = FeatureStore(store)
@@ -74,7 +83,7 @@ def extract_stage(
         current = chunk_is_current(feature_store, dataset, extractor, chunk)
         device = getattr(extractor.config, "device", "cpu")
         name = f"extract {extractor.extractor_id} {chunk.part}"
-        return Job(name, extract_chunk_task, (store, dataset, extractor, chunk, refresh), current, device)
+        return Job(name, extract_chunk_task, (store, dataset, extractor, chunk, refresh, timeout_s), current, device)
 
     frozen = [(e, c) for e in extractors if not e.uses_labels for c in plans[e.extractor_id][0]]
     trained = [(e, c) for e in extractors if e.uses_labels for c in plans[e.extractor_id][0]]
@@ -124,6 +133,7 @@ def extract_features(
     layout: Layout = "auto",
     chunk_size: ChunkSize = DEFAULT_CHUNK_SIZE,
     refresh: bool = False,
+    task_timeout_s: TaskTimeout | None = None,
 ) -> list[dict[str, Any]]:
     """Extract DATASET's features with a profile's extractors (ingesting CORPUS first when given).
 
@@ -138,10 +148,11 @@ def extract_features(
         layout: The corpus layout when ``corpus`` is given.
         chunk_size: Utterances per extraction task (whole dialogues).
         refresh: Extract again even when the stored features are current.
+        task_timeout_s: Fail an extraction task that runs longer than this (default: no limit).
     """
     if corpus is not None:
         ingest_stage(corpus, dataset, store, layout, refresh=refresh)
     extractors = planned_extractors(profile, list(modalities or MODALITIES), overrides=overrides)
-    reports, _ = extract_stage(store, dataset, extractors, chunk_size, refresh)
+    reports, _ = extract_stage(store, dataset, extractors, chunk_size, refresh, timeout_s=task_timeout_s)
     publish_extraction(store, dataset, reports)
     return [{"extractor": r.extractor_id, "path": str(r.path), "written": r.written} for r in reports]

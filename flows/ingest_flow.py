@@ -5,28 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from prefect import flow, get_run_logger, task
-from prefect.states import State
 
 from emoflow.flows.artifacts import publish_errors, publish_paths
 from emoflow.flows.cache_keys import ingest_key
 from emoflow.flows.outcomes import Job, Outcome, run_jobs
 from emoflow.flows.parameters import Dataset, Layout, Options, Store
+from emoflow.flows.retries import RETRY_OPTIONS
 from emoflow.flows.task_runner import make_task_runner
 from emoflow.storage import FeatureStore
 from emoflow.storage.ingest import ingest_corpus as ingest_into_store
-
-
-def retry_on_io_error(_: Any, __: Any, state: State[Any]) -> bool:
-    """Retry only transient I/O failures (a flaky network mount), never a missing file or a bad corpus."""
-    try:
-        state.result()
-    except (FileNotFoundError, NotADirectoryError, PermissionError, IsADirectoryError):
-        return False
-    except OSError:
-        return True
-    except Exception:  # anything else is not transient
-        return False
-    return False
 
 
 @task(
@@ -35,9 +22,7 @@ def retry_on_io_error(_: Any, __: Any, state: State[Any]) -> bool:
     cache_key_fn=ingest_key,
     persist_result=True,
     result_serializer="json",
-    retries=2,
-    retry_delay_seconds=10,
-    retry_condition_fn=retry_on_io_error,
+    **RETRY_OPTIONS,
 )
 def ingest_task(corpus: str, dataset: str, store: str, layout: str, options: dict[str, Any]) -> dict[str, Any]:
     """Ingest ``corpus``; returns the utterances table's path and the counts."""

@@ -58,10 +58,17 @@ def summary(outcomes: Sequence[Outcome]) -> str:
     return f"{len(outcomes)} tasks: {len(outcomes) - cached} ran, {cached} cached"
 
 
-def run_jobs(store: str, jobs: Sequence[Job], *, refresh: bool = False, one_at_a_time: bool = False) -> list[Outcome]:
+def run_jobs(
+    store: str,
+    jobs: Sequence[Job],
+    *,
+    refresh: bool = False,
+    one_at_a_time: bool = False,
+) -> list[Outcome]:
     """Submit ``jobs`` and collect their outcomes; ``refresh`` or a missing output bypasses a job's cache.
 
-    ``one_at_a_time`` waits for each job before submitting the next (seeded training on threads).
+    ``one_at_a_time`` waits for each job before submitting the next (seeded training on threads). Tasks are
+    retried after transient failures only (:mod:`flows.retries`).
     """
 
     def submit(job: Job) -> PrefectFuture[Any]:

@@ -48,3 +48,6 @@ FeatureChoice = Annotated[
 Device = Annotated[str, Field(pattern=r"^(auto|cpu|cuda(:\d+)?)$", description="auto picks CUDA when present.")]
 ChunkSize = Annotated[int, Field(ge=1, description="Utterances per extraction task (whole dialogues).")]
 Epochs = Annotated[int, Field(ge=1, description="Override the settings' epoch count.")]
+TaskTimeout = Annotated[
+    float, Field(gt=0, description="Seconds a task may run before it fails (a timed-out task is not retried).")
+]

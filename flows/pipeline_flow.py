@@ -36,6 +36,7 @@ from emoflow.flows.parameters import (
     Profile,
     Seeds,
     Store,
+    TaskTimeout,
 )
 from emoflow.flows.task_runner import make_task_runner
 from emoflow.flows.train_flow import train_stage
@@ -101,6 +102,7 @@ def run_pipeline(
     device: str = "auto",
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     refresh: bool = False,
+    task_timeout_s: float | None = None,
 ) -> PipelineResult:
     """Every stage in order inside the calling flow (``pipeline`` and ``retrain`` share it).
 
@@ -118,13 +120,14 @@ def run_pipeline(
     extractors = planned_extractors(profile, modalities, overrides=overrides)  # errors before any work
     result.outcomes.append(ingest_stage(corpus, dataset, store, layout, refresh=refresh))
     check_splits(*split_dialogues(FeatureStore(store), dataset, ("train", "val")))  # before hours of extraction
-    reports, outcomes = extract_stage(store, dataset, extractors, chunk_size, refresh)
+    reports, outcomes = extract_stage(store, dataset, extractors, chunk_size, refresh, timeout_s=task_timeout_s)
     result.outcomes += outcomes
     publish_extraction(store, dataset, reports)
     result.features = {**default_features(reports, train_on), **{str(m): e for m, e in (features or {}).items()}}
     trained = train_stage(
         store, dataset, models, train_on, seeds, features=result.features, epochs=epochs,
         model_overrides=model_overrides, train_overrides=train_overrides, device=device, refresh=refresh,
+        timeout_s=task_timeout_s,
     )  # fmt: skip
     evaluated = evaluate_stage(store, [o.result["run_id"] for o in trained], device, refresh)
     result.outcomes += trained + evaluated
@@ -160,6 +163,7 @@ def pipeline(
     device: Device = "auto",
     chunk_size: ChunkSize = DEFAULT_CHUNK_SIZE,
     refresh: bool = False,
+    task_timeout_s: TaskTimeout | None = None,
 ) -> dict[str, Any]:
     """CORPUS to predictions: ingest, extract (per modality and chunk), train per model and seed, evaluate.
 
@@ -181,10 +185,11 @@ def pipeline(
         device: auto, cpu, cuda or cuda:N, for extraction and training.
         chunk_size: Utterances per extraction task.
         refresh: Run every task even when its result is cached.
+        task_timeout_s: Fail a task (an extraction chunk, a training run) that runs longer than this.
     """
     return run_pipeline(
         corpus, dataset, store, layout=layout, profile=profile, modalities=modalities,
         train_modalities=train_modalities, extractor_overrides=extractor_overrides, features=features, models=models,
         seeds=seeds, epochs=epochs, model_overrides=model_overrides, train_overrides=train_overrides, device=device,
-        chunk_size=chunk_size, refresh=refresh,
+        chunk_size=chunk_size, refresh=refresh, task_timeout_s=task_timeout_s,
     ).as_dict()  # fmt: skip

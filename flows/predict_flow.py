@@ -11,13 +11,14 @@ from emoflow.flows.cache_keys import predict_key
 from emoflow.flows.ingest_flow import ingest_stage
 from emoflow.flows.outcomes import Job, run_jobs
 from emoflow.flows.parameters import Dataset, Device, Layout, Store
+from emoflow.flows.retries import RETRY_OPTIONS
 from emoflow.flows.task_runner import make_task_runner
 from emoflow.models.prediction import plan_prediction, predict_dataset
 from emoflow.storage import FeatureStore
 
 
 @task(name="predict", task_run_name="predict {dataset} with {run_id}", cache_key_fn=predict_key,
-      persist_result=True, result_serializer="json")  # fmt: skip
+      persist_result=True, result_serializer="json", **RETRY_OPTIONS)  # fmt: skip
 def predict_task(store: str, dataset: str, run_id: str, device: str, timelines: bool) -> dict[str, Any]:
     """Make the dataset's features by the run's recipe, predict every utterance, draw the timelines."""
     logger = get_run_logger()

@@ -29,6 +29,7 @@ from emoflow.flows.parameters import (
     Profile,
     Seeds,
     Store,
+    TaskTimeout,
 )
 from emoflow.flows.pipeline_flow import run_pipeline
 from emoflow.flows.task_runner import make_task_runner
@@ -52,6 +53,7 @@ def retrain(
     train_overrides: Options | None = None,
     device: Device = "auto",
     chunk_size: ChunkSize = DEFAULT_CHUNK_SIZE,
+    task_timeout_s: TaskTimeout | None = None,
 ) -> dict[str, Any]:
     """Run the pipeline for MODEL on CORPUS; promote the new runs if their validation weighted F1 is not worse.
 
@@ -70,11 +72,12 @@ def retrain(
         train_overrides: Training options.
         device: auto, cpu, cuda or cuda:N.
         chunk_size: Utterances per extraction task.
+        task_timeout_s: Fail a task (an extraction chunk, a training run) that runs longer than this.
     """
     result = run_pipeline(
         corpus, dataset, store, layout=layout, profile=profile, modalities=modalities,
         extractor_overrides=extractor_overrides, features=features, models=[model], seeds=seeds, epochs=epochs,
-        train_overrides=train_overrides, device=device, chunk_size=chunk_size,
+        train_overrides=train_overrides, device=device, chunk_size=chunk_size, task_timeout_s=task_timeout_s,
     )  # fmt: skip
     feature_store = FeatureStore(store)
     candidate = ModelRecord.from_runs(dataset, model, result.runs)

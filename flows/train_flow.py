@@ -7,6 +7,7 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.context import get_run_context
 
+from emoflow.core.time_limit import Deadline
 from emoflow.flows.artifacts import publish_paths, publish_run
 from emoflow.flows.cache_keys import train_key
 from emoflow.flows.outcomes import Job, Outcome, run_jobs, summary
@@ -20,7 +21,9 @@ from emoflow.flows.parameters import (
     Options,
     Seeds,
     Store,
+    TaskTimeout,
 )
+from emoflow.flows.retries import RETRY_OPTIONS
 from emoflow.flows.task_runner import make_task_runner, runs_in_processes
 from emoflow.models.training.runs import RunResult, plan_runs, train_run
 from emoflow.storage import FeatureStore
@@ -34,9 +37,15 @@ def run_is_complete(store: FeatureStore, run_id: str) -> bool:
 
 
 @task(name="train", task_run_name="train {run_id}", cache_key_fn=train_key, persist_result=True,
-      result_serializer="json")  # fmt: skip
-def train_task(store: str, run_id: str, plan_options: dict[str, Any], seed: int) -> dict[str, Any]:
-    """Train one run; returns its folder, predictions path and validation/test weighted F1."""
+      result_serializer="json", **RETRY_OPTIONS)  # fmt: skip
+def train_task(
+    store: str, run_id: str, plan_options: dict[str, Any], seed: int, timeout_s: float | None = None
+) -> dict[str, Any]:
+    """Train one run; returns its folder, predictions path and validation/test weighted F1.
+
+    Past ``timeout_s`` (checked after each epoch) the task fails and the run is not written.
+    """
+    deadline = Deadline(timeout_s)
     feature_store = FeatureStore(store)
     plan = plan_runs(feature_store, **plan_options)
     if plan.run_id(seed) != run_id:
@@ -48,6 +57,7 @@ def train_task(store: str, run_id: str, plan_options: dict[str, Any], seed: int)
             f"{run_id} epoch {record['epoch']:.0f}/{plan.train_config.epochs}: train loss {record['train_loss']:.3f}, "
             f"val weighted F1 {100 * record['val_weighted_f1']:.2f} (best epoch {record['best_epoch']:.0f})"
         )
+        deadline.check(f"training {run_id}", f"epoch {record['epoch']:.0f} of {plan.train_config.epochs}")
 
     result = train_run(feature_store, plan, seed, progress=False, on_epoch=log_epoch)
     logger.info(result.summary())
@@ -79,6 +89,7 @@ def train_stage(
     train_overrides: dict[str, Any] | None = None,
     device: str = "auto",
     refresh: bool = False,
+    timeout_s: float | None = None,
 ) -> list[Outcome]:
     """Plan every model's runs, then train each (model, seed) as a task; cached runs are not trained again."""
     feature_store = FeatureStore(store)
@@ -92,7 +103,8 @@ def train_stage(
         for seed in seeds:
             run_id = plan.run_id(seed)
             current = run_is_complete(feature_store, run_id)
-            jobs.append(Job(f"train {run_id}", train_task, (store, run_id, options, seed), current, device))
+            args = (store, run_id, options, seed, timeout_s)
+            jobs.append(Job(f"train {run_id}", train_task, args, current, device))
     # seeding is process-wide: on threads, one run at a time
     outcomes = run_jobs(store, jobs, refresh=refresh, one_at_a_time=not parallel)
     get_run_logger().info(f"training: {summary(outcomes)}")
@@ -112,6 +124,7 @@ def train_model(
     train_overrides: Options | None = None,
     device: Device = "auto",
     refresh: bool = False,
+    task_timeout_s: TaskTimeout | None = None,
 ) -> list[dict[str, Any]]:
     """Train MODELS on DATASET's features, one run per seed; each run's epoch is selected on validation.
 
@@ -127,12 +140,13 @@ def train_model(
         train_overrides: Training options, e.g. {"lr": 0.0005, "patience": 5}.
         device: auto, cpu, cuda or cuda:N.
         refresh: Train again even when an identical run is stored.
+        task_timeout_s: Fail a training task that runs longer than this (default: no limit).
     """
     outcomes = train_stage(
         store, dataset, models, list(modalities or ["text", "audio", "visual"]), list(seeds or [1]),
         features={str(m): e for m, e in (features or {}).items()}, epochs=epochs, model_overrides=model_overrides,
         train_overrides=train_overrides,
-        device=device, refresh=refresh,
+        device=device, refresh=refresh, timeout_s=task_timeout_s,
     )  # fmt: skip
     for outcome in outcomes:
         publish_run(FeatureStore(store).run_dir(outcome.result["run_id"]), "train")

@@ -2,32 +2,19 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from manifest_rows import row
+from emoflow_script import run_emoflow
+from manifest_rows import labelled_dialogues
 
 from emoflow.cli.main import cli
 
 
-def corpus_rows() -> list[dict[str, str]]:
-    rows = []
-    for split, count in (("train", 4), ("val", 2), ("test", 2)):
-        for d in range(count):
-            for turn, label in enumerate(("joy", "anger", "joy", "neutral")):
-                dialogue = f"{split}{d}"
-                rows.append(row(f"{dialogue}_{turn}", dialogue, turn, split=split, label=label,
-                                speaker="AB"[turn % 2], text=f"{label} words number {turn} in {dialogue}"))  # fmt: skip
-    return rows
-
-
 def test_pipeline_command_runs_then_reports_the_cache(prefect_server, write_corpus, tmp_path):
-    corpus = write_corpus(corpus_rows())
+    corpus = write_corpus(labelled_dialogues())
     args = ["pipeline", "--corpus", str(corpus), "--store", str(tmp_path / "store"), "--profile", "offline",
             "--modalities", "text", "--models", "mlp", "--epochs", "2", "--seeds", "1,2"]  # fmt: skip
     first = CliRunner().invoke(cli, args)
@@ -39,7 +26,7 @@ def test_pipeline_command_runs_then_reports_the_cache(prefect_server, write_corp
 
 
 def test_pipeline_command_errors_are_one_clear_line(prefect_server, write_corpus, tmp_path):
-    corpus = write_corpus(corpus_rows())
+    corpus = write_corpus(labelled_dialogues())
     base = ["pipeline", "--corpus", str(corpus), "--store", str(tmp_path / "store")]
     for extra, message in (
         (["--modalities", "smell"], "modalities"),
@@ -50,17 +37,8 @@ def test_pipeline_command_errors_are_one_clear_line(prefect_server, write_corpus
         assert result.exit_code != 0 and message in result.output and "Traceback" not in result.output, result.output
 
 
-def run_emoflow(*args: object) -> subprocess.CompletedProcess[str]:
-    """The installed ``emoflow`` script in its own process, against the tests' Prefect server."""
-    from prefect.settings import PREFECT_API_URL
-
-    env = {**os.environ, "PREFECT_API_URL": str(PREFECT_API_URL.value())}
-    script = Path(sys.executable).parent / "emoflow"
-    return subprocess.run([script, *map(str, args)], capture_output=True, text=True, env=env, timeout=600)
-
-
 def test_a_failing_flow_ends_with_one_line_and_debug_shows_the_tracebacks(prefect_server, write_corpus, tmp_path):
-    corpus = write_corpus([r for r in corpus_rows() if r["split"] != "val"])
+    corpus = write_corpus([r for r in labelled_dialogues() if r["split"] != "val"])
     args = ["pipeline", "--corpus", corpus, "--store", tmp_path / "store", "--modalities", "text", "--models", "mlp"]
     quiet = run_emoflow(*args)
     output = quiet.stdout + quiet.stderr
