@@ -1,7 +1,8 @@
 """Resuming inside a chunk: its dialogues are extracted in segments, each committed to disk as it finishes.
 
 A chunk (up to ``chunk_size`` utterances, one part of the feature table) is extracted segment by segment: whole
-dialogues, at least :data:`SEGMENT_UTTERANCES` utterances or four of the extractor's batches. Each finished
+dialogues, at least :data:`SEGMENT_UTTERANCES` utterances or sixteen of the extractor's batches (a segment must be
+long enough for length-bucketed batches and a model load per segment to cost little: ``make bench``). Each finished
 segment (its vectors, frames, errors and lineage details) is written atomically to
 ``<store>/_cache/segments/<dataset>/<extractor id>/<chunk fingerprint>/``. A killed extraction keeps the
 segments already written; the next run of the same chunk (same extractor id, same inputs, so the same
@@ -30,8 +31,8 @@ from emoflow.storage.hashing import json_digest
 from emoflow.storage.parquet_io import read_lineage, write_table_atomic
 from emoflow.storage.store import ErrorRecord, FeatureStore
 
-SEGMENT_UTTERANCES = 128
-"""Utterances per committed segment, at least (whole dialogues; raised to four batches for large batch sizes)."""
+SEGMENT_UTTERANCES = 256
+"""Utterances per committed segment, at least (whole dialogues; raised to sixteen batches for large batches)."""
 
 SEGMENT_SCHEMA = pa.schema(
     [
@@ -47,7 +48,7 @@ def segment_rows(extractor: Extractor, rows: Sequence[UtteranceInput]) -> list[l
     """``rows`` (in dialogue order) cut into segments of whole dialogues; one segment for a trained stage."""
     if extractor.uses_labels:
         return [list(rows)] if rows else []
-    size = max(SEGMENT_UTTERANCES, 4 * int(getattr(extractor.config, "batch_size", 1)))
+    size = max(SEGMENT_UTTERANCES, 16 * int(getattr(extractor.config, "batch_size", 1)))
     segments: list[list[UtteranceInput]] = []
     for row in rows:
         starts_dialogue = not segments or segments[-1][-1].dialogue_id != row.dialogue_id
@@ -117,37 +118,54 @@ def remove_segments(store: FeatureStore, dataset: str, extractor: Extractor, kee
 def write_segment(path: Path, extraction: Extraction) -> None:
     """One finished segment, atomically: vectors and frames as columns, errors and details as JSON metadata."""
     n = len(extraction.utterance_ids)
+    vectors = np.asarray(extraction.vectors, np.float32)
+    dim = int(vectors.shape[1]) if vectors.ndim == 2 else 0
     frames = list(extraction.frames) if extraction.frames is not None else [None] * n
+    present = [np.ravel(f).astype(np.float32) for f in frames if f is not None]
     columns = {
-        "utterance_id": extraction.utterance_ids,
-        "vector": [v.tolist() for v in np.asarray(extraction.vectors, np.float32)],
-        "frames": [None if f is None else np.asarray(f, np.float32).ravel().tolist() for f in frames],
-        "frames_shape": [None if f is None else list(np.shape(f)) for f in frames],
+        "utterance_id": pa.array(extraction.utterance_ids, pa.string()),
+        "vector": _rows_of(vectors.reshape(-1), [dim] * n),
+        "frames": _rows_of(
+            np.concatenate(present) if present else np.zeros(0, np.float32),
+            [None if f is None else int(np.size(f)) for f in frames],
+        ),
+        "frames_shape": pa.array([None if f is None else list(np.shape(f)) for f in frames], pa.list_(pa.int32())),
     }
     table = pa.table(columns, schema=SEGMENT_SCHEMA)
     lineage = {
         "errors": [dataclasses.asdict(e) for e in extraction.errors],
         "details": extraction.details,
         "has_frames": extraction.frames is not None,
-        "dim": int(np.shape(extraction.vectors)[1]) if np.ndim(extraction.vectors) == 2 else 0,
+        "dim": dim,
     }
     write_table_atomic(table, path, lineage)
+
+
+def _rows_of(values: np.ndarray, lengths: Sequence[int | None]) -> pa.Array:
+    """A list<float32> column cutting ``values`` into rows of ``lengths`` (``None``: a null row), in bulk."""
+    offsets = np.zeros(len(lengths) + 1, np.int32)
+    np.cumsum([n or 0 for n in lengths], out=offsets[1:])
+    mask = pa.array([n is None for n in lengths] + [False])
+    return pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), pa.array(values, pa.float32()), mask=mask)
 
 
 def read_segment(path: Path) -> Extraction:
     """A committed segment read back (plain numbers and JSON: nothing in it can run code)."""
     lineage = read_lineage(path)
     table = pq.read_table(path, schema=SEGMENT_SCHEMA)
-    rows = table.to_pydict()
-    vectors = np.asarray(rows["vector"], np.float32).reshape(len(rows["utterance_id"]), lineage["dim"])
+    ids = table.column("utterance_id").to_pylist()
+    flat = table.column("vector").combine_chunks().flatten().to_numpy()
+    vectors = flat.astype(np.float32).reshape(len(ids), lineage["dim"])
     frames = None
     if lineage["has_frames"]:
+        shapes = table.column("frames_shape").to_pylist()
+        cells = table.column("frames").combine_chunks()
         frames = [
-            None if flat is None else np.asarray(flat, np.float32).reshape(shape)
-            for flat, shape in zip(rows["frames"], rows["frames_shape"], strict=True)
+            None if shape is None else cells[i].values.to_numpy(zero_copy_only=False).astype(np.float32).reshape(shape)
+            for i, shape in enumerate(shapes)
         ]
     errors = [ErrorRecord(**record) for record in lineage["errors"]]
-    return Extraction(list(rows["utterance_id"]), vectors, frames=frames, errors=errors, details=lineage["details"])
+    return Extraction(ids, vectors, frames=frames, errors=errors, details=lineage["details"])
 
 
 def combine_extractions(extractor: Extractor, parts: Sequence[Extraction]) -> Extraction:

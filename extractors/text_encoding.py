@@ -6,6 +6,7 @@ Shared by extraction (:mod:`emoflow.extractors.text_transformer`) and fine-tunin
 
 from __future__ import annotations
 
+import functools
 import importlib
 import os
 from collections import defaultdict
@@ -96,6 +97,17 @@ def load_text_model(model: str) -> tuple[Any, Any]:
             "cache (~/.cache/huggingface) here, or set `model:` to a local folder in the extractor profile, "
             "or use --profile offline."
         ) from None
+
+
+@functools.lru_cache(maxsize=2)
+def inference_model(weights: str, device: str) -> tuple[Any, Any]:
+    """:func:`load_text_model`'s pair in eval mode on ``device``, kept for the next segment or chunk.
+
+    The two most recent are kept (an extraction commits many segments, each would load the model again). They
+    are never trained: fine-tuning loads its own copy.
+    """
+    tokenizer, model = load_text_model(weights)
+    return tokenizer, model.to(device).eval()
 
 
 def utterance_texts(rows: Sequence[UtteranceInput], context_turns: int) -> list[tuple[str | None, str]]:

@@ -21,7 +21,7 @@ from emoflow.extractors.base import Extraction, Extractor, UtteranceInput, batch
 from emoflow.extractors.registry import register
 from emoflow.extractors.text_encoding import (
     TextTransformerConfig,
-    load_text_model,
+    inference_model,
     pool_hidden,
     resolve_model_source,
     tokenize,
@@ -64,8 +64,7 @@ class TextTransformer(Extractor):
         elif config.finetune_epochs:
             folder, report = finetune_text_encoder(config, rows, cache_dir, device=device, progress=progress)
             details.update(weights=str(folder), finetuned=report, finetuned_key=report["key"])
-        tokenizer, model = load_text_model(details["weights"])
-        model.to(device).eval()
+        tokenizer, model = inference_model(details["weights"], device)
         pairs = utterance_texts(rows, config.context_turns)
         lengths = [len(tokenizer(c or "", t)["input_ids"]) if c else len(tokenizer(t)["input_ids"]) for c, t in pairs]
         order = np.argsort(lengths, kind="stable")  # similar lengths share a batch: little padding

@@ -29,8 +29,8 @@ from emoflow.extractors.visual_cnn import VisualCNN
 from emoflow.storage import FeatureStore, ingest_corpus
 from emoflow.storage.store import ErrorRecord
 
-LONG = {f"d{i:02d}": [f"dialogue {i} says line {t}, and then some more words" for t in range(40)] for i in range(12)}
-"""480 utterances in dialogues of 40: three segments of 160 (a segment closes at 128 or more)."""
+LONG = {f"d{i:02d}": [f"dialogue {i} says line {t}, and then some more words" for t in range(40)] for i in range(24)}
+"""960 utterances in dialogues of 40, one chunk: segments of 520 and 440 (the text encoder's close at 512)."""
 
 CORPUS_OF_TWO = {"d1": ["I am so happy today", "why is that"], "d2": ["go away", "fine", "leave me", "ok then"]}
 
@@ -58,9 +58,9 @@ def test_segments_hold_whole_dialogues_and_a_trained_stage_gets_one(write_corpus
     ingest_corpus(write_corpus(dialogue_rows(LONG)), "c", store, progress=False)
     ((chunk,), _) = plan_chunks(store, "c", text_extractor)
     segments = segment_rows(text_extractor, chunk.rows)
-    assert [len(s) for s in segments] == [160, 160, 160] and SEGMENT_UTTERANCES == 128
+    assert [len(s) for s in segments] == [520, 440] and SEGMENT_UTTERANCES == 256
     dialogues = [{r.dialogue_id for r in s} for s in segments]
-    assert sum(len(d) for d in dialogues) == len(set().union(*dialogues)) == 12  # no dialogue is cut
+    assert sum(len(d) for d in dialogues) == len(set().union(*dialogues)) == 24  # no dialogue is cut
     (finetuned,) = profile_extractors("offline", "text", overrides={"finetune_epochs": 1})
     assert len(segment_rows(finetuned, chunk.rows)) == 1  # it trains on all of them at once
 
@@ -82,7 +82,7 @@ def test_a_killed_extraction_resumes_from_its_committed_segments(write_corpus, t
     assert committed and not part.exists(), "the run was to be killed after its first segment"
 
     resumed = extract_features(killed, "c", text_extractor, progress=False)
-    assert resumed.resumed == 160 * len(committed) and resumed.written == 480
+    assert len(committed) == 1 and resumed.resumed == 520 and resumed.written == 960
     assert "read back from an interrupted run" in resumed.summary()
     assert not staged.exists()  # the segments are removed once the part is written
     fresh = extract_features(whole, "c", text_extractor, progress=False)
@@ -102,7 +102,7 @@ def test_segmented_extraction_matches_one_pass(write_corpus, store, text_extract
     report = extract_features(store, "c", text_extractor, progress=False)
     one_pass = text_extractor.extract(list(chunk.rows), cache_dir=store.cache_dir("trained"), progress=False)
     stored = store.read_features("c", "text", text_extractor.extractor_id)
-    assert report.written == 480 and stored.utterance_ids == one_pass.utterance_ids
+    assert report.written == 960 and stored.utterance_ids == one_pass.utterance_ids
     assert np.allclose(stored.vectors, one_pass.vectors, atol=1e-5)  # batches differ only in their padding
     details = store.feature_lineage("c", "text", text_extractor.extractor_id)["details"]
     assert details == one_pass.details  # the truncation count summed over the segments
@@ -130,9 +130,9 @@ def test_a_segment_round_trips_frames_errors_and_details(tmp_path):
 def test_a_time_limit_stops_between_segments_and_a_rerun_resumes(write_corpus, store, text_extractor):
     ingest_corpus(write_corpus(dialogue_rows(LONG)), "c", store, progress=False)
     ((chunk,), _) = plan_chunks(store, "c", text_extractor)
-    with pytest.raises(TimeLimitError, match=r"ran past its 1e-09 s time limit after 0 of 3 segments"):
+    with pytest.raises(TimeLimitError, match=r"ran past its 1e-09 s time limit after 0 of 2 segments"):
         extract_chunk(store, "c", text_extractor, chunk, progress=False, deadline=Deadline(1e-9))
-    assert extract_chunk(store, "c", text_extractor, chunk, progress=False).written == 480
+    assert extract_chunk(store, "c", text_extractor, chunk, progress=False).written == 960
 
 
 class ShortOfMemory(TextTransformer):
