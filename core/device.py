@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import random
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 import torch
@@ -15,6 +18,32 @@ def resolve_device(device: str) -> str:
     if device.startswith("cuda") and not torch.cuda.is_available():
         raise ValueError(f"device {device!r} was asked for but no CUDA GPU is visible; use device: auto or cpu")
     return device
+
+
+_SEEDED = threading.RLock()
+
+
+@contextmanager
+def seeded(seed: int) -> Iterator[torch.Generator]:
+    """Seed everything and hold this process's seeded section until the block ends; yields the loader generator.
+
+    Weight initialisation and dropout draw from process-wide generators, so two seeded blocks on threads of one
+    process (a thread pool, a Dask worker with several threads) would interleave their draws. Seeded blocks take
+    turns instead: the same seed gives the same weights in any task runner. The lock is re-entrant.
+    """
+    with _SEEDED:
+        yield seed_everything(seed)
+
+
+@contextmanager
+def rng_section() -> Iterator[None]:
+    """Hold the seeded section without seeding.
+
+    For code whose draws from the process-wide generators do not matter (weights about to be replaced by a
+    checkpoint or a download): it waits for seeded work instead of shifting that work's draws.
+    """
+    with _SEEDED:
+        yield
 
 
 def seed_everything(seed: int) -> torch.Generator:

@@ -20,7 +20,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from emoflow.core.device import resolve_device, seed_everything
+from emoflow.core.device import resolve_device, rng_section, seeded
 from emoflow.extractors.audio_opensmile import FEATURE_SETS, SmileRunner
 from emoflow.extractors.base import (
     NOT_HASHED,
@@ -155,15 +155,14 @@ class AudioBiLSTM(Extractor):
         if report_file.is_file():
             report = {**json.loads(report_file.read_text()), "reused": True}
             tensors = load_file(str(weights))
-            encoder = self._encoder(next(iter(llds)).shape[1], len(report["classes"]))
+            with rng_section():  # initial weights, replaced by the cached ones
+                encoder = self._encoder(next(iter(llds)).shape[1], len(report["classes"]))
             encoder.load_state_dict({k: v for k, v in tensors.items() if not k.startswith("norm.")})
             mean, std = tensors["norm.mean"].numpy(), tensors["norm.std"].numpy()
         else:
             train_rows, val_rows, classes = labelled_splits(usable)
             stacked = np.concatenate([sequences[r.utterance_id] for r in train_rows])
             mean, std = stacked.mean(0), stacked.std(0) + 1e-5
-            seed_everything(config.seed)  # before the weights are drawn: same inputs, same encoder, in any store
-            encoder = self._encoder(stacked.shape[1], len(classes)).to(device)
             index = {c: i for i, c in enumerate(classes)}
 
             def make_batches(subset: list[UtteranceInput]) -> list[Any]:
@@ -173,10 +172,13 @@ class AudioBiLSTM(Extractor):
                     for chunk in batches(subset, config.train_batch_size)
                 ]  # fmt: skip
 
-            training = train_classifier(
-                encoder, lambda inputs: encoder(*inputs), make_batches(train_rows), make_batches(val_rows), classes,
-                epochs=config.epochs, lr=config.lr, seed=config.seed, progress=progress, desc="training audio encoder",
-            )  # fmt: skip
+            with seeded(config.seed):  # before the weights are drawn: same inputs, same encoder, in any store
+                encoder = self._encoder(stacked.shape[1], len(classes)).to(device)
+                training = train_classifier(
+                    encoder, lambda inputs: encoder(*inputs), make_batches(train_rows), make_batches(val_rows),
+                    classes, epochs=config.epochs, lr=config.lr, seed=config.seed, progress=progress,
+                    desc="training audio encoder",
+                )  # fmt: skip
             report = {**training.as_dict(), "config": asdict(config), "train_utterances": len(train_rows)}
             tensors = {k: v.detach().cpu().contiguous() for k, v in encoder.state_dict().items()}
             with atomic_path(weights) as partial:

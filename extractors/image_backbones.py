@@ -20,6 +20,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from emoflow.core.device import rng_section
 from emoflow.extractors.base import WeightsError
 
 IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
@@ -44,7 +45,8 @@ def load_backbone(name: str, weights: str = "imagenet") -> Backbone:
     """The backbone ``name`` with ``weights``; a :class:`WeightsError` that says how to provide missing weights."""
     if name not in BACKBONES:
         raise ValueError(f"unknown image backbone {name!r}; valid backbones: {', '.join(BACKBONES)}")
-    backbone = BACKBONES[name](weights)
+    with rng_section():  # building the network draws from the process-wide generators
+        backbone = BACKBONES[name](weights)
     backbone.model.eval()
     return backbone
 

@@ -84,10 +84,13 @@ def load_text_model(model: str) -> tuple[Any, Any]:
     from transformers import AutoModel, AutoTokenizer
     from transformers.utils import logging
 
+    from emoflow.core.device import rng_section
+
     logging.disable_progress_bar()  # the extraction's own bar is the one to watch
     source = resolve_model_source(model)
     try:
-        return AutoTokenizer.from_pretrained(source), AutoModel.from_pretrained(source)
+        with rng_section():  # building the network draws from the process-wide generators
+            return AutoTokenizer.from_pretrained(source), AutoModel.from_pretrained(source)
     except (OSError, ValueError) as error:
         offline = os.environ.get("HF_HUB_OFFLINE", "0") not in ("", "0")
         raise WeightsError(

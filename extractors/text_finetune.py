@@ -16,7 +16,7 @@ from typing import Any
 
 import torch
 
-from emoflow.core.device import seed_everything
+from emoflow.core.device import seeded
 from emoflow.extractors.base import UtteranceInput, WeightsError, batches
 from emoflow.extractors.text_encoding import (
     TextTransformerConfig,
@@ -56,9 +56,6 @@ def finetune_text_encoder(
     train_rows, val_rows, classes = labelled_splits(rows)
     tokenizer, encoder = load_text_model(config.model)
     encoder.to(device)
-    seed_everything(config.finetune_seed)  # before the head's weights are drawn: reproducible in any store
-    head = torch.nn.Linear(encoder.config.hidden_size, len(classes)).to(device)
-    module = torch.nn.ModuleDict({"encoder": encoder, "head": head})
     index = {c: i for i, c in enumerate(classes)}
 
     def make_batches(subset: list[UtteranceInput]) -> list[tuple[Any, torch.Tensor]]:
@@ -74,11 +71,14 @@ def finetune_text_encoder(
         outputs = encoder(**encoded, output_hidden_states=config.layers == "last4")
         return head(pool_hidden(outputs, encoded["attention_mask"], config.pooling, config.layers))
 
-    training = train_classifier(
-        module, logits_of, make_batches(train_rows), make_batches(val_rows), classes,
-        epochs=config.finetune_epochs, lr=config.finetune_lr, weight_decay=0.01, seed=config.finetune_seed,
-        progress=progress, desc=f"fine-tuning {config.model}",
-    )  # fmt: skip
+    with seeded(config.finetune_seed):  # before the head's weights are drawn: reproducible in any store
+        head = torch.nn.Linear(encoder.config.hidden_size, len(classes)).to(device)
+        module = torch.nn.ModuleDict({"encoder": encoder, "head": head})
+        training = train_classifier(
+            module, logits_of, make_batches(train_rows), make_batches(val_rows), classes,
+            epochs=config.finetune_epochs, lr=config.finetune_lr, weight_decay=0.01, seed=config.finetune_seed,
+            progress=progress, desc=f"fine-tuning {config.model}",
+        )  # fmt: skip
     report = {**training.as_dict(), "base_model": config.model, "train_utterances": len(train_rows), "key": key}
     with atomic_folder(folder) as partial:  # a folder without its report is an interrupted run
         encoder.cpu().save_pretrained(partial)  # safetensors

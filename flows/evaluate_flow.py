@@ -9,6 +9,7 @@ from pydantic import Field
 
 from emoflow.flows.artifacts import publish_paths, publish_run
 from emoflow.flows.cache_keys import evaluate_key
+from emoflow.flows.device_slot import device_slot
 from emoflow.flows.outcomes import Job, Outcome, run_jobs, summary
 from emoflow.flows.parameters import Device, Store
 from emoflow.flows.retries import RETRY_OPTIONS
@@ -24,7 +25,8 @@ from emoflow.storage import FeatureStore
 def evaluate_task(store: str, run_id: str, device: str = "auto") -> dict[str, Any]:
     """Re-score one run; returns its metrics and predictions paths and the per-split weighted F1."""
     feature_store = FeatureStore(store)
-    result = evaluate_run(feature_store, run_id, device=device)
+    with device_slot(device):
+        result = evaluate_run(feature_store, run_id, device=device)
     rows = {"val": result.val, **({"test": result.test} if result.test else {})}
     get_run_logger().info(f"{result.summary()}\n{paper_table(rows)}")
     return run_record(feature_store, result)

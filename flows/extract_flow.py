@@ -3,8 +3,7 @@
 Frozen extractors (the sentence encoder, openSMILE, the visual CNN) split the dataset into chunks of whole
 dialogues, each chunk one task writing one part of the feature table; the stages that train on the labels (the
 audio Bi-LSTM encoder, text fine-tuning when ``finetune_epochs`` > 0) are one task each over the whole dataset,
-after the frozen ones. Tasks on a CUDA device carry the ``gpu`` tag (``prefect concurrency-limit create gpu 1``
-keeps them one at a time).
+after the frozen ones. Tasks on a CUDA device hold a ``gpu`` concurrency slot (:mod:`flows.device_slot`).
 """
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger, task
-from prefect.context import get_run_context
 
 from emoflow.core.time_limit import Deadline
 from emoflow.extractors.base import Extractor
@@ -31,11 +29,12 @@ from emoflow.extractors.run import (
 )
 from emoflow.flows.artifacts import artifact_key, publish_errors, publish_paths
 from emoflow.flows.cache_keys import extract_chunk_key
+from emoflow.flows.device_slot import device_slot
 from emoflow.flows.ingest_flow import ingest_stage
 from emoflow.flows.outcomes import Job, Outcome, run_jobs, summary
 from emoflow.flows.parameters import ChunkSize, Dataset, Layout, Modalities, Options, Profile, Store, TaskTimeout
 from emoflow.flows.retries import RETRY_OPTIONS
-from emoflow.flows.task_runner import make_task_runner, runs_in_processes
+from emoflow.flows.task_runner import make_task_runner
 from emoflow.storage import FeatureStore
 from emoflow.storage.schema import MODALITIES
 
@@ -55,9 +54,10 @@ def extract_chunk_task(
 
     Past ``timeout_s`` (checked between committed segments) the task fails; a rerun resumes from the segments.
     """
-    report = extract_chunk(
-        FeatureStore(store), dataset, extractor, chunk, refresh=refresh, progress=False, deadline=Deadline(timeout_s)
-    )
+    deadline = Deadline(timeout_s)
+    with device_slot(getattr(extractor.config, "device", "cpu")):
+        report = extract_chunk(FeatureStore(store), dataset, extractor, chunk, refresh=refresh, progress=False,
+                               deadline=deadline)  # fmt: skip
     get_run_logger().info(
         f"{extractor.extractor_id} {chunk.part}: {report.written} of {report.inputs} written, {report.failed} failed"
         + (" (up to date)" if report.up_to_date else "")
@@ -77,19 +77,16 @@ def extract_stage(
     feature_store = FeatureStore(store)
     logger = get_run_logger()
     plans = {e.extractor_id: plan_chunks(feature_store, dataset, e, chunk_size) for e in extractors}
-    parallel = runs_in_processes(get_run_context().task_runner)  # type: ignore[union-attr]
 
     def job(extractor: Extractor, chunk: Chunk) -> Job:
         current = chunk_is_current(feature_store, dataset, extractor, chunk)
-        device = getattr(extractor.config, "device", "cpu")
         name = f"extract {extractor.extractor_id} {chunk.part}"
-        return Job(name, extract_chunk_task, (store, dataset, extractor, chunk, refresh, timeout_s), current, device)
+        return Job(name, extract_chunk_task, (store, dataset, extractor, chunk, refresh, timeout_s), current)
 
     frozen = [(e, c) for e in extractors if not e.uses_labels for c in plans[e.extractor_id][0]]
     trained = [(e, c) for e in extractors if e.uses_labels for c in plans[e.extractor_id][0]]
     outcomes = run_jobs(store, [job(e, c) for e, c in frozen], refresh=refresh)
-    # the trained stages seed their training: one at a time unless tasks have their own processes
-    outcomes += run_jobs(store, [job(e, c) for e, c in trained], refresh=refresh, one_at_a_time=not parallel)
+    outcomes += run_jobs(store, [job(e, c) for e, c in trained], refresh=refresh)  # after the frozen stages
     reports = []
     for extractor in extractors:
         chunks, without_input = plans[extractor.extractor_id]

@@ -1,19 +1,19 @@
 """Submitting a stage's tasks, and what each did: ran, or was served from the cache.
 
 Every stage submits its tasks through :func:`run_jobs`: the results go to the store's result storage, a task
-whose output is no longer in the store bypasses its cache, CUDA tasks carry the ``gpu`` tag.
+whose output is no longer in the store bypasses its cache. Devices are resolved inside the tasks, on the
+machine that runs them (:mod:`flows.device_slot`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from prefect import Task
-from prefect.futures import PrefectFuture
+from prefect.client.schemas.objects import State
 
-from emoflow.core.device import resolve_device
 from emoflow.flows.cache_keys import result_storage
 from emoflow.flows.cache_records import check_record, record_path
 
@@ -26,7 +26,6 @@ class Job:
     task: Task[..., Any]
     args: tuple[Any, ...]
     current: bool
-    device: str = "cpu"
 
 
 @dataclass(frozen=True)
@@ -42,46 +41,40 @@ class Outcome:
         return f"{self.task}: {'cached, not run' if self.cached else 'ran'}"
 
 
-def collect(futures: Sequence[PrefectFuture[Any]], names: Sequence[str]) -> list[Outcome]:
-    """Wait for every future, then return their outcomes; the first failure is raised after all have finished."""
-    for future in futures:
-        future.wait()
-    failed = [f for f in futures if not f.state.is_completed()]
-    if failed:
-        failed[0].result()  # raises the task's exception
-    return [Outcome(name, f.state.name == "Cached", f.result()) for f, name in zip(futures, names, strict=True)]
-
-
 def summary(outcomes: Sequence[Outcome]) -> str:
     """How many tasks ran and how many were cached, e.g. ``4 tasks: 0 ran, 4 cached``."""
     cached = sum(o.cached for o in outcomes)
     return f"{len(outcomes)} tasks: {len(outcomes) - cached} ran, {cached} cached"
 
 
-def run_jobs(
-    store: str,
-    jobs: Sequence[Job],
-    *,
-    refresh: bool = False,
-    one_at_a_time: bool = False,
-) -> list[Outcome]:
-    """Submit ``jobs`` and collect their outcomes; ``refresh`` or a missing output bypasses a job's cache.
+def run_jobs(store: str, jobs: Sequence[Job], *, refresh: bool = False) -> list[Outcome]:
+    """Run ``jobs`` and collect their outcomes; ``refresh`` or a missing output bypasses a job's cache.
 
-    ``one_at_a_time`` waits for each job before submitting the next (seeded training on threads). Tasks are
-    retried after transient failures only (:mod:`flows.retries`).
+    A job whose result is cached (its output is in the store and its content key has a record) is called in the
+    flow's own thread, where Prefect serves it from the cache at once: a fully cached run starts no Dask worker
+    and imports nothing there. The others are submitted to the flow's task runner. Every job has finished when
+    this returns; the first failure is raised then. Tasks are retried after transient failures only
+    (:mod:`flows.retries`); seeded tasks may run at once in any runner, their seeded sections take turns within
+    a process (``core.device.seeded``).
     """
-
-    def submit(job: Job) -> PrefectFuture[Any]:
+    hits, runnables = [], []
+    for job in jobs:
         path = record_path(store, job.task, job.args)
-        if path is not None and not (refresh or not job.current):
+        hit = path is not None and path.is_file() and job.current and not refresh
+        if path is not None and hit:
             check_record(path)  # a cache hit reads this record: plain JSON emoflow wrote, or refused
-        runnable = job.task.with_options(
-            result_storage=result_storage(store),
-            refresh_cache=refresh or not job.current,
-            tags={"gpu"} if resolve_device(job.device).startswith("cuda") else set(),
-        )
-        return runnable.submit(*job.args)
-
-    if one_at_a_time:
-        return [outcome for job in jobs for outcome in collect([submit(job)], [job.name])]
-    return collect([submit(job) for job in jobs], [job.name for job in jobs])
+        hits.append(hit)
+        runnables.append(job.task.with_options(result_storage=result_storage(store), refresh_cache=not hit))
+    calls = list(enumerate(zip(runnables, jobs, hits, strict=True)))
+    futures = {i: runnable.submit(*job.args) for i, (runnable, job, hit) in calls if not hit}  # start the work first
+    states: dict[int, State[Any]] = {
+        i: cast(State[Any], runnable(*job.args, return_state=True)) for i, (runnable, job, hit) in calls if hit
+    }
+    for index, future in futures.items():
+        future.wait()
+        states[index] = future.state
+    ordered = [states[i] for i in range(len(jobs))]
+    failed = [s for s in ordered if not s.is_completed()]
+    if failed:
+        failed[0].result()  # raises the task's exception
+    return [Outcome(job.name, state.name == "Cached", state.result()) for job, state in zip(jobs, ordered, strict=True)]

@@ -8,6 +8,7 @@ from prefect import flow, get_run_logger, task
 
 from emoflow.flows.artifacts import publish_errors, publish_predictions
 from emoflow.flows.cache_keys import predict_key
+from emoflow.flows.device_slot import device_slot
 from emoflow.flows.ingest_flow import ingest_stage
 from emoflow.flows.outcomes import Job, run_jobs
 from emoflow.flows.parameters import Dataset, Device, Layout, Store
@@ -22,8 +23,9 @@ from emoflow.storage import FeatureStore
 def predict_task(store: str, dataset: str, run_id: str, device: str, timelines: bool) -> dict[str, Any]:
     """Make the dataset's features by the run's recipe, predict every utterance, draw the timelines."""
     logger = get_run_logger()
-    result = predict_dataset(FeatureStore(store), dataset, run_id, device=device, timelines=timelines,
-                             progress=False, log=logger.info)  # fmt: skip
+    with device_slot(device):
+        result = predict_dataset(FeatureStore(store), dataset, run_id, device=device, timelines=timelines,
+                                 progress=False, log=logger.info)  # fmt: skip
     logger.info(f"{result.table.num_rows} utterances of {dataset} predicted by {run_id}")
     return {
         "run_id": run_id,
@@ -67,7 +69,7 @@ def predict(
     get_run_logger().info(f"model: {chosen} ({how})")
     ingest_stage(corpus, name, store, layout, None, refresh)
     current = any(feature_store.predictions_dir(chosen).glob(f"prediction-{name}.parquet"))
-    job = Job(f"predict {name}", predict_task, (store, name, chosen, device, timelines), current, device)
+    job = Job(f"predict {name}", predict_task, (store, name, chosen, device, timelines), current)
     (outcome,) = run_jobs(store, [job], refresh=refresh)
     get_run_logger().info(outcome.line())
     result: dict[str, Any] = outcome.result

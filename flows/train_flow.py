@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from prefect import flow, get_run_logger, task
-from prefect.context import get_run_context
 
 from emoflow.core.time_limit import Deadline
 from emoflow.flows.artifacts import publish_paths, publish_run
 from emoflow.flows.cache_keys import train_key
+from emoflow.flows.device_slot import device_slot
 from emoflow.flows.outcomes import Job, Outcome, run_jobs, summary
 from emoflow.flows.parameters import (
     Dataset,
@@ -24,7 +24,7 @@ from emoflow.flows.parameters import (
     TaskTimeout,
 )
 from emoflow.flows.retries import RETRY_OPTIONS
-from emoflow.flows.task_runner import make_task_runner, runs_in_processes
+from emoflow.flows.task_runner import make_task_runner
 from emoflow.models.training.runs import RunResult, plan_runs, train_run
 from emoflow.storage import FeatureStore
 
@@ -59,7 +59,8 @@ def train_task(
         )
         deadline.check(f"training {run_id}", f"epoch {record['epoch']:.0f} of {plan.train_config.epochs}")
 
-    result = train_run(feature_store, plan, seed, progress=False, on_epoch=log_epoch)
+    with device_slot(plan.train_config.device):
+        result = train_run(feature_store, plan, seed, progress=False, on_epoch=log_epoch)
     logger.info(result.summary())
     return run_record(feature_store, result)
 
@@ -93,7 +94,6 @@ def train_stage(
 ) -> list[Outcome]:
     """Plan every model's runs, then train each (model, seed) as a task; cached runs are not trained again."""
     feature_store = FeatureStore(store)
-    parallel = runs_in_processes(get_run_context().task_runner)  # type: ignore[union-attr]
     overrides = {**(train_overrides or {}), "device": device, **({"epochs": epochs} if epochs else {})}
     jobs = []
     for model in models:
@@ -104,9 +104,8 @@ def train_stage(
             run_id = plan.run_id(seed)
             current = run_is_complete(feature_store, run_id)
             args = (store, run_id, options, seed, timeout_s)
-            jobs.append(Job(f"train {run_id}", train_task, args, current, device))
-    # seeding is process-wide: on threads, one run at a time
-    outcomes = run_jobs(store, jobs, refresh=refresh, one_at_a_time=not parallel)
+            jobs.append(Job(f"train {run_id}", train_task, args, current))
+    outcomes = run_jobs(store, jobs, refresh=refresh)  # seeded sections take turns within a process
     get_run_logger().info(f"training: {summary(outcomes)}")
     return outcomes
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from emoflow.core.device import rng_section
 from emoflow.core.registry import Registry
 from emoflow.models.base import DataSpec, DialogueModel
 
@@ -31,4 +32,5 @@ model_config = MODELS.config
 
 def create_model(name: str, spec: DataSpec, **config: Any) -> DialogueModel:
     """Model ``name`` sized by ``spec`` with its config dataclass built from ``config``; unknown fields are errors."""
-    return model_class(name)(spec, model_config(name, **config))
+    with rng_section():  # initialisation draws from the process-wide generators: never during a seeded run
+        return model_class(name)(spec, model_config(name, **config))

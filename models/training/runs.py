@@ -24,7 +24,7 @@ import pyarrow as pa
 import torch
 
 from emoflow.core.code_digest import code_identity
-from emoflow.core.device import resolve_device, seed_everything
+from emoflow.core.device import resolve_device, seeded
 from emoflow.core.out_of_memory import halve_batch_on_oom
 from emoflow.models.base import DataSpec, DialogueModel
 from emoflow.models.graph_data import GraphDataset, dialogue_graphs, resolve_features, resolve_side_inputs
@@ -156,11 +156,11 @@ def train_run(
 
     def attempt(batch_size: int) -> tuple[DialogueModel, FitResult, TrainConfig]:
         train_config = replace(plan.train_config, batch_size=batch_size)
-        seed_everything(seed)  # before the weights are initialised
-        network = create_model(model, plan.spec, **plan.config["model_config"])
-        network.set_feature_statistics(plan.data.splits["train"])
-        result = fit(network, plan.data.splits["train"], plan.data.splits["val"], train_config, seed=seed,
-                     progress=progress, desc=f"{model} seed {seed}", on_epoch=on_epoch)  # fmt: skip
+        with seeded(seed):  # before the weights are initialised, until the last epoch
+            network = create_model(model, plan.spec, **plan.config["model_config"])
+            network.set_feature_statistics(plan.data.splits["train"])
+            result = fit(network, plan.data.splits["train"], plan.data.splits["val"], train_config, seed=seed,
+                         progress=progress, desc=f"{model} seed {seed}", on_epoch=on_epoch)  # fmt: skip
         return network, result, train_config
 
     network, result, train_config = halve_batch_on_oom(attempt, plan.train_config.batch_size, f"training {run_id}")

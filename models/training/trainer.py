@@ -164,7 +164,7 @@ def predict(
     device = torch.device(device) if device is not None else next(model.parameters()).device
     model.eval()
     gold, probabilities, utterances, dialogues, splits = [], [], [], [], []
-    for batch in DataLoader(list(graphs), batch_size=batch_size):
+    for batch in DataLoader(list(graphs), batch_size=batch_size, generator=torch.Generator()):  # no global draw
         logits = model(batch.to(device)).logits.float()
         probabilities.append(torch.softmax(logits, -1).cpu().numpy())
         gold.append(batch.y.cpu().numpy())
