@@ -30,12 +30,15 @@ EXAMPLE_QUERIES = (
 def run_pipeline_command(task_runner: str | None, **parameters: Any) -> None:
     """Run the ``pipeline`` flow (on ``task_runner`` when given) and print what it did."""
     from emoflow.flows.pipeline_flow import pipeline as pipeline_flow
-    from emoflow.flows.task_runner import make_task_runner
+    from emoflow.flows.task_runner import check_scheduler, make_task_runner
 
     if not click.get_current_context().find_root().params.get("debug"):
         quiet_prefect_tracebacks()
-
-    runnable = pipeline_flow.with_options(task_runner=make_task_runner(task_runner)) if task_runner else pipeline_flow
+    runner = make_task_runner(task_runner)  # a bad spec or a missing cluster package fails here
+    address = getattr(runner, "address", None)
+    if address:
+        check_scheduler(address)  # before a flow run is created
+    runnable = pipeline_flow.with_options(task_runner=runner)
     result: dict[str, Any] = runnable(**parameters)
     store = FeatureStore(result["store"])
     click.echo(f"\npipeline on {result['dataset']}: {result['summary']}")
@@ -70,7 +73,8 @@ def echo_examples(store: Path) -> None:
 @click.option("--train-set", "train_settings", multiple=True, metavar="KEY=VALUE", help="Training option; repeatable.")
 @click.option("--device", default="auto", show_default=True, help="auto (CUDA when present), cpu, cuda, cuda:N.")
 @click.option("--chunk-size", type=int, default=1000, show_default=True, help="Utterances per extraction task.")
-@click.option("--task-runner", help="threads, dask (a LocalCluster) or a Dask address tcp://host:8786 "
+@click.option("--task-runner", help="threads, dask (a LocalCluster), a Dask address tcp://host:8786, or a "
+              "cluster spec as JSON/YAML or a .yaml file (docs/orchestration.md) "
               "[default: $EMOFLOW_TASK_RUNNER or threads].")  # fmt: skip
 @click.option("--refresh", is_flag=True, help="Run every task even when its result is cached.")
 @click.option("--task-timeout", "task_timeout_s", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",

@@ -1,28 +1,54 @@
-"""Where the flows' tasks run: a thread pool on this machine (default), or a Dask cluster.
+"""Where the flows' tasks run: a thread pool on this machine (default), or a Dask cluster users size.
 
 Chosen by ``EMOFLOW_TASK_RUNNER`` (read when a flow module is imported, so a worker's environment or a
-deployment's ``job_variables.env`` sets it) or by ``emoflow pipeline --task-runner``:
+deployment's ``job_variables.env`` sets it) or by ``emoflow pipeline --task-runner``. The value is one of:
 
 - ``threads`` (default): a thread pool of ``EMOFLOW_MAX_WORKERS`` threads (default: the CPU count, at most 4);
-- ``dask``: prefect-dask's ``DaskTaskRunner`` on a new ``distributed.LocalCluster`` (one worker per core),
-  scheduler and dashboard bound to 127.0.0.1;
-- ``tcp://host:8786`` (any Dask scheduler address): the same flows on an existing Dask cluster, whose workers
-  must see the store and the corpus at the same paths (a shared filesystem) and have emoflow installed.
+- ``dask``: prefect-dask's ``DaskTaskRunner`` on a new ``distributed.LocalCluster`` (its defaults: one worker
+  process per core), scheduler and dashboard bound to 127.0.0.1;
+- a Dask scheduler address (``tcp://host:8786``, ``tls://host:8786``): an existing cluster, whose workers must see
+  the store and the corpus at the same paths (a shared filesystem) and have emoflow installed;
+- a :class:`DaskSpec` as JSON or YAML, inline (``{"cluster_kwargs": {"n_workers": 2}}``) or in a ``.yaml`` /
+  ``.json`` file: ``address``, or ``cluster_class`` (``distributed.LocalCluster``, ``dask_jobqueue.SLURMCluster``,
+  ...) with ``cluster_kwargs`` (workers, threads per worker, memory limit) and ``adapt_kwargs`` (adaptive
+  scaling), and ``client_kwargs``. A LocalCluster binds to 127.0.0.1 unless ``cluster_kwargs`` says otherwise.
 
-With threads, training runs one seed at a time (seeding is process-wide); on Dask, seeds train in parallel.
+Seeded work (training, the trained extraction stages) holds a process-wide lock (``core.device.seeded``), so
+it is reproducible on threads, in processes and on Dask workers with any number of threads.
 """
 
 from __future__ import annotations
 
+import importlib
+import json
 import os
+import socket
+from pathlib import Path
 from typing import Any, cast
+from urllib.parse import urlsplit
 
 from prefect.futures import PrefectFuture
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
+from prefect_dask import DaskTaskRunner
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 ENV_VAR = "EMOFLOW_TASK_RUNNER"
-LOCAL_CLUSTER = {"host": "127.0.0.1", "dashboard_address": "127.0.0.1:8787"}
-"""The LocalCluster of ``dask`` listens on loopback only: its scheduler and dashboard have no authentication."""
+LOCAL_CLUSTER = "distributed.LocalCluster"
+LOOPBACK = {"host": "127.0.0.1", "dashboard_address": "127.0.0.1:8787"}
+"""A LocalCluster listens on loopback only: its scheduler and dashboard have no authentication."""
+CONNECT_TIMEOUT_S = 10
+
+
+class DaskSpec(BaseModel):
+    """A Dask cluster to run tasks on: an existing one (``address``) or one the flow starts and stops."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    address: str | None = None
+    cluster_class: str = LOCAL_CLUSTER
+    cluster_kwargs: dict[str, Any] = {}
+    adapt_kwargs: dict[str, Any] | None = None
+    client_kwargs: dict[str, Any] = {}
 
 
 def make_task_runner(spec: str | None = None) -> TaskRunner[PrefectFuture[Any]]:
@@ -31,16 +57,88 @@ def make_task_runner(spec: str | None = None) -> TaskRunner[PrefectFuture[Any]]:
     if spec == "threads":
         workers = int(os.environ.get("EMOFLOW_MAX_WORKERS") or min(4, os.cpu_count() or 1))
         return cast(TaskRunner[PrefectFuture[Any]], ThreadPoolTaskRunner(max_workers=workers))
-    if spec == "dask" or "://" in spec:
-        try:
-            from prefect_dask import DaskTaskRunner
-        except ImportError as error:
-            raise ValueError(f"task runner {spec!r} needs prefect-dask: pip install prefect-dask") from error
-        local = DaskTaskRunner(cluster_kwargs=LOCAL_CLUSTER)
-        return cast(TaskRunner[PrefectFuture[Any]], local if spec == "dask" else DaskTaskRunner(address=spec))
-    raise ValueError(f"unknown task runner {spec!r}: threads, dask, or a Dask scheduler address (tcp://host:8786)")
+    return cast(TaskRunner[PrefectFuture[Any]], dask_runner(dask_spec(spec)))
 
 
-def runs_in_processes(runner: TaskRunner[Any] | None) -> bool:
-    """Whether tasks run in separate processes (then seeded training can run in parallel)."""
-    return runner is not None and not isinstance(runner, ThreadPoolTaskRunner)
+def dask_spec(spec: str) -> DaskSpec:
+    """``spec`` (``dask``, an address, inline JSON/YAML or a file holding it) as a validated :class:`DaskSpec`."""
+    if spec == "dask":
+        return DaskSpec()
+    if "://" in spec and not spec.lstrip().startswith("{"):
+        return DaskSpec(address=spec)
+    text = spec
+    if spec.endswith((".yaml", ".yml", ".json")):
+        path = Path(spec).expanduser()
+        if not path.is_file():
+            raise ValueError(f"task runner file {spec} does not exist")
+        text = path.read_text(encoding="utf-8")
+    elif not spec.startswith("{"):
+        raise ValueError(
+            f"unknown task runner {spec!r}: threads, dask, a Dask scheduler address (tcp://host:8786), "
+            "or a Dask spec as JSON/YAML (inline or a .yaml/.json file; docs/orchestration.md)"
+        )
+    import yaml
+
+    try:
+        loaded = yaml.safe_load(text)
+        return DaskSpec.model_validate(loaded if isinstance(loaded, dict) else json.loads(text))
+    except (yaml.YAMLError, json.JSONDecodeError) as error:
+        raise ValueError(f"task runner spec is not JSON or YAML: {str(error).splitlines()[0]}") from None
+    except ValidationError as error:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'spec'}: {e['msg']}" for e in error.errors())
+        raise ValueError(f"task runner spec: {problems}") from None
+
+
+class CheckedDaskTaskRunner(DaskTaskRunner):
+    """prefect-dask's runner, saying clearly when no scheduler answers at the address (instead of a timeout)."""
+
+    def __enter__(self) -> Any:
+        """Check the scheduler's address (when given), then start as prefect-dask does."""
+        if self.address:
+            check_scheduler(self.address)
+        return super().__enter__()
+
+
+def dask_runner(spec: DaskSpec) -> CheckedDaskTaskRunner:
+    """A Dask task runner for ``spec`` (the cluster class imported now: a missing package is a clear error)."""
+    if spec.address:
+        if spec.cluster_kwargs or spec.adapt_kwargs or spec.cluster_class != LOCAL_CLUSTER:
+            raise ValueError("task runner spec: give either address or cluster_class/cluster_kwargs/adapt_kwargs")
+        return CheckedDaskTaskRunner(address=spec.address, client_kwargs=spec.client_kwargs)
+    cluster_class = import_cluster_class(spec.cluster_class)
+    kwargs = {**LOOPBACK, **spec.cluster_kwargs} if spec.cluster_class == LOCAL_CLUSTER else spec.cluster_kwargs
+    return CheckedDaskTaskRunner(
+        cluster_class=cluster_class, cluster_kwargs=kwargs, adapt_kwargs=spec.adapt_kwargs,
+        client_kwargs=spec.client_kwargs,
+    )  # fmt: skip
+
+
+def import_cluster_class(name: str) -> Any:
+    """The cluster class ``module.Class``, or a clear error naming the package to install."""
+    module_name, _, class_name = name.rpartition(".")
+    if not module_name:
+        raise ValueError(f"cluster_class {name!r} must be a qualified name, e.g. dask_jobqueue.SLURMCluster")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as error:
+        package = module_name.split(".")[0].replace("_", "-")
+        raise ValueError(
+            f"cluster_class {name!r} is not installed ({error}); install it where the flow runs: pip install {package}"
+        ) from None
+    if not hasattr(module, class_name):
+        raise ValueError(f"cluster_class {name!r}: {module_name} has no {class_name}")
+    return getattr(module, class_name)
+
+
+def check_scheduler(address: str, timeout_s: float = CONNECT_TIMEOUT_S) -> None:
+    """Raise a clear ``ValueError`` when nothing listens at the scheduler ``address`` (host and port)."""
+    parts = urlsplit(address)
+    if not parts.hostname or not parts.port:
+        raise ValueError(f"Dask scheduler address {address!r} needs a host and a port, e.g. tcp://127.0.0.1:8786")
+    try:
+        socket.create_connection((parts.hostname, parts.port), timeout=timeout_s).close()
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise ValueError(
+            f"no Dask scheduler answers at {address} ({reason}); start one (dask scheduler) or fix the address"
+        ) from None

