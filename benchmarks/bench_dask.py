@@ -17,48 +17,27 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
+
+from emoflow.testing.dask_cluster import DaskCluster
 
 MODALITIES = ("text", "audio", "visual")
 CHUNK = 12
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def start_cluster(workers: int, env: dict[str, str]) -> tuple[str, list[subprocess.Popen[bytes]]]:
+def start_cluster(workers: int, env: dict[str, str]) -> DaskCluster:
     """A scheduler and ``workers`` worker processes, warmed up (the extractors imported on each)."""
     from distributed import Client
 
-    dask = str(Path(sys.executable).parent / "dask")
-    port = free_port()
-    address = f"tcp://127.0.0.1:{port}"
-    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "env": env}
-    processes = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
-                                  **quiet)]  # type: ignore[call-overload]  # fmt: skip
-    processes += [
-        subprocess.Popen([dask, "worker", address, "--name", f"w{i}", "--nthreads", "1", "--memory-limit", "3GiB",
-                          "--no-dashboard", "--no-nanny", "--host", "127.0.0.1"], **quiet)  # type: ignore[call-overload]
-        for i in range(workers)
-    ]  # fmt: skip
-    with Client(address, timeout=60) as client:
-        client.wait_for_workers(workers, timeout=120)
+    cluster = DaskCluster.start_scheduler(env)
+    for i in range(workers):
+        cluster.add_worker(f"w{i}")
+    cluster.wait_for_workers(workers)
+    with Client(cluster.address, timeout=60) as client:
         client.run(lambda: __import__("emoflow.flows.extract_flow"))
-    return address, processes
-
-
-def stop(processes: list[subprocess.Popen[bytes]]) -> None:
-    for process in reversed(processes):
-        process.terminate()
-        process.wait(timeout=60)
+    return cluster
 
 
 def timed(flow, **parameters) -> float:
@@ -88,9 +67,9 @@ def main() -> None:
         }
         seconds: dict[tuple[str, int], float] = {}
         for workers in (1, 2):
-            address, processes = start_cluster(workers, env)
+            cluster = start_cluster(workers, env)
             try:
-                on_dask = extract_features.with_options(task_runner=make_task_runner(address))
+                on_dask = extract_features.with_options(task_runner=make_task_runner(cluster.address))
                 seconds["first", workers] = timed(
                     on_dask, dataset="demo", corpus=str(corpus), store=str(work / f"first-{workers}"), chunk_size=CHUNK
                 )
@@ -107,7 +86,7 @@ def main() -> None:
                     cached_local = timed(local, **everything)
                     cached_dask = timed(on_dask, **everything)
             finally:
-                stop(processes)
+                cluster.stop()
         for modality in MODALITIES:
             seconds[modality, 0] = timed(  # this process is warm: it filled the cache above
                 local, dataset="demo", corpus=str(corpus), store=str(work / f"store-threads-{modality}"),

@@ -14,7 +14,6 @@ written. Utterances without an input for the modality (no text, no media) are le
 from __future__ import annotations
 
 import dataclasses
-import shutil
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -26,7 +25,7 @@ import pyarrow as pa
 from emoflow.core.out_of_memory import halve_batch_on_oom
 from emoflow.core.time_limit import Deadline
 from emoflow.extractors.base import Extraction, Extractor, UtteranceInput
-from emoflow.extractors.segments import extract_in_segments, remove_segments, segments_dir
+from emoflow.extractors.segments import discard_segments, extract_in_segments, remove_segments
 from emoflow.storage.hashing import json_digest
 from emoflow.storage.lineage import make_lineage
 from emoflow.storage.parquet_io import parquet_files, read_lineage
@@ -210,7 +209,7 @@ def extract_chunk(
     else:
         _part_path(store, dataset, extractor, chunk).unlink(missing_ok=True)
     store.replace_errors(dataset, _errors_stage(extractor), _errors_key(extractor, chunk.part), extraction.errors)
-    shutil.rmtree(segments_dir(store, dataset, extractor) / chunk.fingerprint, ignore_errors=True)
+    discard_segments(store, dataset, extractor, chunk.fingerprint)
     reasons = Counter(_reason_kind(e.reason) for e in extraction.errors)
     return ChunkReport(
         chunk.part, len(chunk.rows), len(extraction.utterance_ids), len(extraction.errors), False, path,

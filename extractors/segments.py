@@ -104,6 +104,11 @@ def extract_in_segments(
     return combine_extractions(extractor, done), resumed
 
 
+def discard_segments(store: FeatureStore, dataset: str, extractor: Extractor, chunk_fingerprint: str) -> None:
+    """Remove one chunk's committed segments (its part is written)."""
+    shutil.rmtree(segments_dir(store, dataset, extractor) / chunk_fingerprint, ignore_errors=True)
+
+
 def remove_segments(store: FeatureStore, dataset: str, extractor: Extractor, keep: Sequence[str] = ()) -> None:
     """Remove the committed segments of ``extractor``'s chunks except those with a fingerprint in ``keep``."""
     folder = segments_dir(store, dataset, extractor)

@@ -57,19 +57,19 @@ def run_jobs(store: str, jobs: Sequence[Job], *, refresh: bool = False) -> list[
     (:mod:`flows.retries`); seeded tasks may run at once in any runner, their seeded sections take turns within
     a process (``core.device.seeded``).
     """
-    hits, runnables = [], []
-    for job in jobs:
+    hits: dict[int, Task[..., Any]] = {}
+    futures = {}
+    for index, job in enumerate(jobs):
         path = record_path(store, job.task, job.args)
         hit = path is not None and path.is_file() and job.current and not refresh
         if path is not None and hit:
             check_record(path)  # a cache hit reads this record: plain JSON emoflow wrote, or refused
-        hits.append(hit)
-        runnables.append(job.task.with_options(result_storage=result_storage(store), refresh_cache=not hit))
-    calls = list(enumerate(zip(runnables, jobs, hits, strict=True)))
-    futures = {i: runnable.submit(*job.args) for i, (runnable, job, hit) in calls if not hit}  # start the work first
-    states: dict[int, State[Any]] = {
-        i: cast(State[Any], runnable(*job.args, return_state=True)) for i, (runnable, job, hit) in calls if hit
-    }
+        runnable = job.task.with_options(result_storage=result_storage(store), refresh_cache=not hit)
+        if hit:
+            hits[index] = runnable
+        else:
+            futures[index] = runnable.submit(*job.args)  # the work starts before the cache hits are served
+    states = {i: cast(State[Any], runnable(*jobs[i].args, return_state=True)) for i, runnable in hits.items()}
     for index, future in futures.items():
         future.wait()
         states[index] = future.state

@@ -7,7 +7,6 @@ evaluation that read its features; changing a model option re-runs only that mod
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,7 +41,7 @@ from emoflow.flows.task_runner import make_task_runner
 from emoflow.flows.train_flow import train_stage
 from emoflow.models.training.trainer import check_splits
 from emoflow.storage import FeatureStore
-from emoflow.storage.ingest import dataset_name
+from emoflow.storage.ingest import dataset_name, dialogues_per_split
 from emoflow.storage.schema import MODALITIES
 
 DEFAULT_MODELS = ["dialoguegcn"]
@@ -74,13 +73,6 @@ def default_features(reports: list[ExtractReport], modalities: list[str]) -> dic
     """Per modality, the last extractor the profile lists (the encoder built on top, e.g. the audio Bi-LSTM)."""
     chosen = {r.modality: r.extractor_id for r in reports}
     return {m: chosen[m] for m in modalities if m in chosen}
-
-
-def split_dialogues(store: FeatureStore, dataset: str, splits: Sequence[str]) -> list[int]:
-    """How many dialogues of ``dataset`` each of ``splits`` holds."""
-    rows = store.read_utterances(dataset).select(["dialogue_id", "split"]).to_pylist()
-    counts = Counter(split for split, _ in {(r["split"], r["dialogue_id"]) for r in rows})
-    return [counts[s] for s in splits]
 
 
 def run_pipeline(
@@ -119,7 +111,9 @@ def run_pipeline(
     overrides = {"device": device, **(extractor_overrides or {})}
     extractors = planned_extractors(profile, modalities, overrides=overrides)  # errors before any work
     result.outcomes.append(ingest_stage(corpus, dataset, store, layout, refresh=refresh))
-    check_splits(*split_dialogues(FeatureStore(store), dataset, ("train", "val")))  # before hours of extraction
+    split_rows = FeatureStore(store).read_utterances(dataset).select(["dialogue_id", "split"]).to_pylist()
+    counts = dialogues_per_split(split_rows)
+    check_splits(counts.get("train", 0), counts.get("val", 0))  # before hours of extraction
     reports, outcomes = extract_stage(store, dataset, extractors, chunk_size, refresh, timeout_s=task_timeout_s)
     result.outcomes += outcomes
     publish_extraction(store, dataset, reports)

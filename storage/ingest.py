@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -129,9 +130,6 @@ def ingest_corpus(
         )
         store.write_utterances(dataset, table, lineage)
 
-    dialogues: dict[str, set[str]] = {}
-    for row in rows:
-        dialogues.setdefault(row["split"] or "unsplit", set()).add(row["dialogue_id"])
     return IngestReport(
         dataset=dataset,
         layout=raw.layout,
@@ -141,9 +139,17 @@ def ingest_corpus(
         unchanged=unchanged,
         problems=checked.problems,
         utterances_per_split=dict(Counter(r["split"] or "unsplit" for r in rows)),
-        dialogues_per_split={s: len(d) for s, d in dialogues.items()},
+        dialogues_per_split=dialogues_per_split(rows),
         labels=dict(Counter(r["label"] for r in rows if r["label"])),
     )
+
+
+def dialogues_per_split(rows: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+    """How many dialogues each split holds (``unsplit`` for rows without one), from utterance rows."""
+    dialogues: dict[str, set[str]] = {}
+    for row in rows:
+        dialogues.setdefault(row["split"] or "unsplit", set()).add(row["dialogue_id"])
+    return {s: len(d) for s, d in dialogues.items()}
 
 
 def _counts(counts: dict[str, int]) -> str:

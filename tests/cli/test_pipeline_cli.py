@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from dask_cluster import free_port
 from emoflow_script import run_emoflow
 from manifest_rows import labelled_dialogues
 
 from emoflow.cli.main import cli
+from emoflow.testing.dask_cluster import free_port
 
 
 def test_pipeline_command_runs_then_reports_the_cache(prefect_server, write_corpus, tmp_path):

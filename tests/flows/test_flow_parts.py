@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 
 import pytest
-from dask_cluster import free_port
 from distributed import LocalCluster
 from manifest_rows import row
 from prefect.exceptions import ParameterTypeError
@@ -16,6 +15,7 @@ from emoflow.flows.cache_keys import content_key, corpus_listing, ingest_key
 from emoflow.flows.pipeline_flow import pipeline
 from emoflow.flows.task_runner import check_scheduler, make_task_runner
 from emoflow.storage.ingest import dataset_name
+from emoflow.testing.dask_cluster import free_port
 
 
 def test_task_runners_by_name_and_environment(monkeypatch):
