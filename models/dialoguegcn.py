@@ -42,7 +42,8 @@ class DialogueGCNConfig:
     past: int = 10
     future: int = 10
     num_bases: int = 30
-    nodal_attention: bool = True
+    nodal_attention: bool = False
+    gcn_aggregation: str = "mean"
     dropout: float = 0.5
 
 
@@ -60,7 +61,7 @@ class DialogueGCN(DialogueModel):
         g = self.context.out_dim
         self.edge_score = nn.Bilinear(g, g, 1, bias=False)  # §3.3.2: g_i^T W_e g_j
         self.relational = RelationalConv(g, config.graph_hidden, 2 * spec.num_speakers**2, config.num_bases)
-        self.gcn = GraphConv(config.graph_hidden, config.graph_hidden)
+        self.gcn = GraphConv(config.graph_hidden, config.graph_hidden, aggr=config.gcn_aggregation)
         width = g + config.graph_hidden
         self.attention = DialogueAttention(width)  # §3.4
         self.dropout = nn.Dropout(config.dropout)

@@ -34,6 +34,7 @@ def write_contagion_dataset(
     seed: int = 0,
     extractor: str = "synthetic",
     class_names: Sequence[str] | None = None,
+    unit_norm: bool = False,
 ) -> dict[str, str]:
     """Write utterances and one feature table per modality; return ``{modality: extractor id}``.
 
@@ -48,6 +49,7 @@ def write_contagion_dataset(
         seed: random seed (the same seed writes the same dataset).
         extractor: extractor id of the feature tables.
         class_names: label names (default ``mood0``, ``mood1``, ...), ``num_classes`` of them.
+        unit_norm: scale every feature row to length 1, as sentence encoders (MiniLM, mpnet) emit them.
     """
     rng = np.random.default_rng(seed)
     classes = list(class_names) if class_names is not None else [f"mood{c}" for c in range(num_classes)]
@@ -80,6 +82,8 @@ def write_contagion_dataset(
     for modality, dim in dims.items():
         projection = rng.normal(size=(num_classes + 1, dim)).astype(np.float32)
         vectors = one_hot @ projection + noise * rng.normal(size=(len(rows), dim)).astype(np.float32)
+        if unit_norm:
+            vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
         lineage = make_lineage("extract", extractor=extractor, inputs_fingerprint=f"synthetic-{seed}")
         store.write_features(dataset, modality, extractor, ids, dialogues, vectors.astype(np.float32), lineage)
         features[modality] = extractor

@@ -11,9 +11,14 @@ Follows the paper:
 - A speaker-relation graph per modality over a context window of 10 (§IV-A2): edge weights from an MLP over the
   concatenated node pair, ``W1 GELU(W2 [x_i ; x_j])`` (Eq. 8), softmax over each node's neighbours (Eq. 9),
   computed from the projections and shared by the graph layers (Algorithm 1, line 15).
-- Relational GCN with GELU (Eq. 10): ``GELU(sum_r sum_{j in N_i^r} w_ij W1 psi_j / |N_i^r| + w_ii W2 psi_i)``,
-  with one ``W1`` for all relations (as Eq. 10 writes it; relations enter through the per-relation
-  normalisation ``1 / |N_i^r|``).
+- Relational GCN with GELU (Eq. 10), read as the DialogueGCN layer it is written after (Ghosal et al. 2019,
+  Eq. 2, and their released code): ``GELU(W_0 psi_i + sum_r sum_{j in N_i^r} w_ij W_r psi_j)``, one weight per
+  relation (the self-loop ``w_ii W_self psi_i`` among them), :class:`models.layers.relational_conv.RelationalConv`.
+  Two departures from Eq. 10's letter, both measured (``docs/models.md``, "Why the graph models fell below the
+  floor"): the attention weights already sum to 1 over a node's window, so the extra ``1 / |N_i^r|`` is left
+  out (with it every layer shrank the node vectors about 20-fold on 100-turn dialogues and training never left
+  chance loss); and Eq. 10's single ``W1`` is one ``W_r`` per relation, since with the degree term gone a
+  shared ``W1`` could not tell the speaker's own turns from the other speaker's.
 - ICCL and IMCL with their regularisers and the margin ``beta`` (Eqs. 11-14, :mod:`models.ar_iigcn.losses`),
   ``L_hybrid = lambda IMCL + (1 - lambda) ICCL`` (Eq. 16), ``L = L_CLS + L_hybrid`` (Eq. 17).
 - Emotion inference MLP: two fully connected ReLU layers and a decision layer (Eq. 15, §IV-D).
@@ -25,8 +30,9 @@ Documented choices (the paper is silent or ambiguous):
 - The projection MLP is linear-ReLU-linear; ``d``, the GAN's widths and learning rate, the number of graph
   layers and ``lambda`` are not given (``configs/models/ar_iigcn.yaml`` says which values are choices). The
   GAN phase runs ``gan_epochs`` epochs (Algorithm 1 uses the same ``K`` for both phases).
-- The multimodal vector ``z^f`` fed to the classifier is the concatenation of the three graph outputs (the
-  "matching attention layer" of §IV-D is not specified).
+- The multimodal vector ``z^f`` fed to the classifier is, per modality, the projection next to its graph output
+  ``[xi ; psi]``, concatenated over modalities: the "matching attention layer" of §IV-D is not specified, and
+  DialogueGCN's classifier, which it names, reads ``[g_i ; h_i]``.
 - Contrastive similarities and the reading of the anchor/positive definitions: see :mod:`models.ar_iigcn.losses`.
 - Missing modalities: a masked utterance sends no messages in its modality's graph, is no anchor, positive or
   negative there, and is left out of that modality's GAN pairs.
@@ -48,7 +54,8 @@ from emoflow.models.ar_iigcn.losses import hybrid_loss, iccl_loss, imcl_loss
 from emoflow.models.ar_iigcn.tri_modal_gan import TriModalGAN
 from emoflow.models.base import DataSpec, DialogueModel, ModelOutput, masked_cross_entropy, modality_masks
 from emoflow.models.graph_data import IGNORE_INDEX
-from emoflow.models.layers.edges import SELF, dialogue_edges, num_relations, relation_degree
+from emoflow.models.layers.edges import dialogue_edges, num_relations
+from emoflow.models.layers.relational_conv import RelationalConv
 from emoflow.models.registry import register
 
 
@@ -84,28 +91,6 @@ class EdgeAttention(nn.Module):
         return softmax(scores.float(), target, num_nodes=x.size(0)).to(x.dtype)
 
 
-class SpeakerRelationConv(nn.Module):
-    """Eq. 10: attention-weighted neighbours normalised per relation, plus the weighted self term, then GELU."""
-
-    def __init__(self, dim: int, relations: int) -> None:
-        super().__init__()
-        self.relations = relations
-        self.neighbour = nn.Linear(dim, dim, bias=False)  # W_theta1
-        self.itself = nn.Linear(dim, dim)  # W_theta2
-
-    def forward(
-        self, x: torch.Tensor, edge_index: torch.Tensor, edge_type: torch.Tensor, weight: torch.Tensor
-    ) -> torch.Tensor:
-        """``[N, dim]`` -> ``[N, dim]``; self-loops (relation ``SELF``) carry ``w_ii``."""
-        source, target = edge_index
-        loop = edge_type == SELF
-        scale = torch.where(loop, weight, weight / relation_degree(edge_index, edge_type, x.size(0), self.relations))
-        out = torch.zeros_like(x)
-        out.index_add_(0, target[~loop], self.neighbour(x)[source[~loop]] * scale[~loop].unsqueeze(-1))
-        out.index_add_(0, target[loop], self.itself(x)[source[loop]] * scale[loop].unsqueeze(-1))
-        return nn.functional.gelu(out)
-
-
 @register
 class ARIIGCN(DialogueModel):
     """MLP projections (GAN-shaped), attention-weighted speaker graphs per modality, contrastive + CE loss."""
@@ -123,12 +108,12 @@ class ARIIGCN(DialogueModel):
         self.attention = nn.ModuleDict({m: EdgeAttention(d, config.edge_hidden) for m in spec.dims})
         relations = num_relations("speaker_direction")
         self.graphs = nn.ModuleList(
-            nn.ModuleList(SpeakerRelationConv(d, relations) for _ in range(config.graph_layers)) for _ in spec.dims
+            nn.ModuleList(RelationalConv(d, d, relations) for _ in range(config.graph_layers)) for _ in spec.dims
         )
         self.dropout = nn.Dropout(config.dropout)
         hidden = config.classifier_hidden
         self.classifier = nn.Sequential(
-            nn.Linear(d * len(spec.dims), hidden), nn.ReLU(), nn.Dropout(config.dropout),
+            nn.Linear(2 * d * len(spec.dims), hidden), nn.ReLU(), nn.Dropout(config.dropout),
             nn.Linear(hidden, hidden), nn.ReLU(), nn.Dropout(config.dropout),
             nn.Linear(hidden, spec.num_classes),
         )  # fmt: skip
@@ -183,9 +168,10 @@ class ARIIGCN(DialogueModel):
             weight = self.attention[m](projected[m], edge_index)  # Eqs. 8-9, from the projections
             x = projected[m]
             for layer in layers.children():
-                x = self.dropout(layer(x, edge_index, edge_type, weight))  # Eq. 10
+                x = self.dropout(nn.functional.gelu(layer(x, edge_index, edge_type, weight)))  # Eq. 10
             embeddings[m] = x
-        logits = self.classifier(torch.cat(list(embeddings.values()), dim=-1))  # Eq. 15
+        fused = [torch.cat([projected[m], embeddings[m]], dim=-1) for m in self.modalities]  # z^f
+        logits = self.classifier(torch.cat(fused, dim=-1))  # Eq. 15
         auxiliary = {f"embedding_{m}": x for m, x in embeddings.items()} | {f"mask_{m}": masks[m] for m in masks}
         return ModelOutput(logits, auxiliary=auxiliary)
 

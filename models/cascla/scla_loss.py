@@ -3,8 +3,11 @@
 Guan et al., ICIC 2025, §3.3, Eqs. 10-18.
 
 - Label embeddings (Eqs. 10-11): ``e_k = max(0, Embedding(k))``, ``z_k = Dropout(ReLU(W_g e_k + b_g))``.
-- Similarity (Eq. 12, soft-HGR): ``Sim(f, z) = f.z / (M - 1) - 1/2 sum_l cov(f, f_l) cov(z, z_{y_l})`` over the
-  batch's ``M`` labelled samples, where ``cov(a, b)`` is the sample covariance of two vectors' entries.
+- Similarity (Eq. 12, soft-HGR): ``Sim(f, z) = f.z - 1/2 sum_l cov(f, f_l) cov(z, z_{y_l}) / (M - 1)`` over the
+  batch's ``M`` labelled samples, where ``cov(a, b)`` is the sample covariance of two vectors' entries. Eq. 12's
+  ``1 / (M - 1)`` is read as the batch average of the covariance term (soft-HGR's expectation), not as a divisor
+  of the inner product: divided by ``M - 1``, the similarities of a batch of long dialogues (``M`` in the
+  hundreds) were all near 0, the softmax over classes stayed uniform and SCLA never trained.
 - Positive pairs (Eqs. 13-15): ``p_pos(f) = exp Sim(f, z_y) / (sum_k exp Sim(f_i, z_k) + Aug_i)`` with
   ``Aug_i = sum_{f~ in F_aug} exp Sim(f~, z_y)``, and
   ``l_pos = -sum_{f in F_aug + {f_i}} log(p_pos) (1 - p_pos)^alpha``.
@@ -12,7 +15,9 @@ Guan et al., ICIC 2025, §3.3, Eqs. 10-18.
   true class for every negative; the reading that matches the stated intent ("minimise the similarity of such
   pairs") takes ``p_k = softmax_k Sim(f_i, z_k)`` of each negative class ``k``.
 - Total (Eq. 18): ``sum_i (M / n_{y_i})^gamma (l_pos + l_neg)``, divided by ``M`` here because the trainer's
-  cross-entropy is a batch mean (Eqs. 18 and 22 are both sums, so dividing both keeps Eq. 21's balance).
+  cross-entropy is a batch mean. The class weights ``(M / n_y)^gamma`` are scaled to mean 1 over the batch (a
+  choice): as written they average about the number of classes, so SCLA outweighed the cross-entropy K-fold.
+  Both readings are measured in ``docs/models.md`` ("Why the graph models fell below the floor").
 """
 
 from __future__ import annotations
@@ -37,8 +42,8 @@ def soft_hgr_similarity(
     covariance term.
     """
     m = batch_features.size(0)
-    inner = features @ labels_embedded.T / max(m - 1, 1)
-    penalty = _covariance(features, batch_features) @ _covariance(labels_embedded, batch_labels).T
+    inner = features @ labels_embedded.T
+    penalty = _covariance(features, batch_features) @ _covariance(labels_embedded, batch_labels).T / max(m - 1, 1)
     return inner - 0.5 * penalty
 
 
@@ -107,4 +112,5 @@ def scla_loss(
 
     counts = torch.bincount(labels, minlength=label_embeddings.size(0)).float()
     weight = (m / counts[labels]) ** gamma
+    weight = weight / weight.mean()  # mean 1: SCLA on the cross-entropy's scale (module docstring)
     return (weight * (l_pos + l_neg)).sum() / m  # Eq. 18, over M

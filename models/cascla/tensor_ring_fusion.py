@@ -75,13 +75,19 @@ class TensorRingAttention(nn.Module):
 
 
 class NormalisedFusion(nn.Module):
-    """Eq. 6: the sum over modalities of cosines between ``x^m`` and the rows of ``W^m``."""
+    """Eq. 6: the sum over modalities of cosines between ``x^m`` and the rows of ``W^m``, times a learned scale.
+
+    Cosines lie in [-1, 1] and spread around 0 with ``1 / sqrt(dim)``: fed as they are to the Bi-GRU's gates the
+    context barely trained. The scale (a choice, as NormFace's for cosine layers; initialised to
+    ``sqrt(out_dim)``) gives them a usable range; measured in ``docs/models.md``.
+    """
 
     def __init__(self, modalities: tuple[str, ...], dim: int, out_dim: int) -> None:
         super().__init__()
         self.weights = nn.ParameterDict(
             {m: nn.Parameter(nn.init.xavier_uniform_(torch.empty(out_dim, dim))) for m in modalities}
         )
+        self.scale = nn.Parameter(torch.tensor(float(out_dim) ** 0.5))
 
     def term(self, x: torch.Tensor, m: str) -> torch.Tensor:
         """``W^m x / (||W^m_row|| ||x||)`` for one modality, ``[N, out_dim]``; zero rows stay zero."""
@@ -91,4 +97,4 @@ class NormalisedFusion(nn.Module):
 
     def forward(self, balanced: dict[str, torch.Tensor]) -> torch.Tensor:
         """``x_i`` ``[N, out_dim]``."""
-        return torch.stack([self.term(x, m) for m, x in balanced.items()]).sum(0)
+        return self.scale * torch.stack([self.term(x, m) for m, x in balanced.items()]).sum(0)

@@ -99,9 +99,7 @@ def dialogue_edges(
     return DialogueEdges(edge_index, edge_type.long(), relations)
 
 
-def relation_degree(
-    edge_index: torch.Tensor, edge_type: torch.Tensor, num_nodes: int, num_relations: int
-) -> torch.Tensor:
-    """``|N_i^r|`` per edge ``j -> i`` of relation ``r``: the edges of that relation reaching ``i`` (``c_{i,r}``)."""
-    key = edge_index[1] * num_relations + edge_type
-    return torch.bincount(key, minlength=num_nodes * num_relations)[key]
+def mean_weights(edge_index: torch.Tensor, num_nodes: int) -> torch.Tensor:
+    """``1 / deg(i)`` per edge ``j -> i``: unit edge weights that average, rather than sum, a node's neighbours."""
+    target = edge_index[1]
+    return 1.0 / torch.bincount(target, minlength=num_nodes).clamp(min=1)[target].float()

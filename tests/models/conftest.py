@@ -29,3 +29,16 @@ def contagion_store(tmp_path_factory) -> FeatureStore:
     lengths = {split: list(rng.integers(6, 14, n)) for split, n in (("train", 120), ("val", 30), ("test", 30))}
     write_contagion_dataset(store, "syn", lengths, dims={"text": 16, "audio": 12})
     return store
+
+
+@pytest.fixture(scope="session")
+def long_dialogue_store(tmp_path_factory) -> FeatureStore:
+    """Dataset ``long``: the contagion task on two-party dialogues of 50-110 turns, six classes, text only.
+
+    Unit-length 96-d rows, as a sentence encoder emits them, with the mood cue weak next to the noise.
+    """
+    store = FeatureStore(tmp_path_factory.mktemp("long-dialogues") / "store")
+    rng = np.random.default_rng(3)
+    lengths = {split: list(rng.integers(50, 111, n)) for split, n in (("train", 40), ("val", 10), ("test", 10))}
+    write_contagion_dataset(store, "long", lengths, dims={"text": 96}, num_classes=6, noise=1.0, unit_norm=True)
+    return store
