@@ -1,4 +1,4 @@
-"""How text becomes vectors: the text encoder's options, loading its weights, context pairs, tokenising, pooling.
+"""How text becomes vectors: the text encoder's options, loading its weights, pooling (inputs: text_context).
 
 Shared by extraction (:mod:`emoflow.extractors.text_transformer`) and fine-tuning
 (:mod:`emoflow.extractors.text_finetune`), so neither imports the other.
@@ -9,12 +9,11 @@ from __future__ import annotations
 import functools
 import importlib
 import os
-from collections import defaultdict
-from collections.abc import Sequence
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
-from emoflow.extractors.base import NOT_HASHED, UtteranceInput, WeightsError, check_choice
+from emoflow.extractors.base import NOT_HASHED, WeightsError, check_choice
 
 POOLINGS = ("cls", "mean")
 LAYERS = ("last", "last4")
@@ -28,11 +27,16 @@ class TextTransformerConfig:
         model: hub name, local directory, or ``package:<module>``.
         pooling: ``cls`` (first token) or ``mean`` (over the attention mask).
         layers: ``last`` hidden layer, or ``last4`` (the mean of the last four).
-        max_length: tokens per input, context included (truncated longest-first).
-        context_turns: previous turns of the dialogue prepended as ``speaker: text`` (0 = the utterance alone).
+        max_length: tokens per input, context included; the target utterance is kept whole
+            (:mod:`emoflow.extractors.text_context`).
+        context_past, context_future: turns of the dialogue before and after the utterance put into its input,
+            with speaker names, the utterance marked (0 and 0 = the utterance alone).
+        context_turns: the earlier name of ``context_past`` (deprecated; still read).
         fp16: half-precision autocast on GPU (ignored on CPU).
         finetune_epochs: fine-tune on the train split's labels first (0 = use the weights as they are).
         finetune_lr, finetune_batch_size, finetune_seed: the fine-tuning stage's settings.
+        finetune_warmup: fraction of the fine-tuning steps over which the learning rate rises linearly from 0;
+            it then decays linearly to 0 at the last step.
         finetuned: the key of an encoder fine-tuned before (on another dataset of the same store; its feature
             table's lineage says ``finetuned_key``), used as it is with no labels needed; empty: fine-tune here
             when ``finetune_epochs`` > 0.
@@ -44,10 +48,13 @@ class TextTransformerConfig:
     pooling: str = "cls"
     layers: str = "last"
     max_length: int = 128
-    context_turns: int = 0
+    context_past: int = 0
+    context_future: int = 0
+    context_turns: int = field(default=0, metadata=NOT_HASHED)
     fp16: bool = True
     finetune_epochs: int = 0
     finetune_lr: float = 1e-5
+    finetune_warmup: float = 0.1
     finetune_batch_size: int = 16
     finetune_seed: int = 0
     finetuned: str = ""
@@ -57,8 +64,22 @@ class TextTransformerConfig:
     def __post_init__(self) -> None:
         check_choice("text pooling", self.pooling, POOLINGS)
         check_choice("text layers", self.layers, LAYERS)
-        if self.max_length < 8 or self.context_turns < 0 or self.finetune_epochs < 0:
-            raise ValueError("text max_length must be >= 8, context_turns and finetune_epochs >= 0")
+        if self.context_turns:
+            warnings.warn(
+                "text_transformer: context_turns is deprecated, use context_past (and context_future)",
+                FutureWarning, stacklevel=2,
+            )  # fmt: skip
+            object.__setattr__(self, "context_past", max(self.context_past, self.context_turns))
+            object.__setattr__(self, "context_turns", 0)
+        if self.max_length < 8 or min(self.context_past, self.context_future, self.finetune_epochs) < 0:
+            raise ValueError("text max_length must be >= 8; context_past, context_future, finetune_epochs >= 0")
+        if not 0 <= self.finetune_warmup < 1:
+            raise ValueError(f"text finetune_warmup is a fraction of the steps in [0, 1), got {self.finetune_warmup}")
+
+    @property
+    def contextual(self) -> bool:
+        """Whether inputs carry dialogue context."""
+        return self.context_past > 0 or self.context_future > 0
 
 
 def resolve_model_source(model: str) -> str:
@@ -113,43 +134,15 @@ def inference_model(weights: str, device: str) -> tuple[Any, Any]:
     return tokenizer, model.to(device).eval()
 
 
-def utterance_texts(rows: Sequence[UtteranceInput], context_turns: int) -> list[tuple[str | None, str]]:
-    """(context, utterance) pairs: the previous ``context_turns`` turns as ``speaker: text``, or no context."""
-    if context_turns == 0:
-        return [(None, (r.text or "").strip()) for r in rows]
-    by_dialogue: dict[str, list[UtteranceInput]] = defaultdict(list)
-    for row in rows:
-        by_dialogue[row.dialogue_id].append(row)
-    previous: dict[str, list[UtteranceInput]] = {}
-    for turns in by_dialogue.values():
-        turns.sort(key=lambda r: r.turn)
-        for i, row in enumerate(turns):
-            previous[row.utterance_id] = turns[max(0, i - context_turns) : i]
-    pairs = []
-    for row in rows:
-        context = " ".join(f"{p.speaker}: {(p.text or '').strip()}" for p in previous[row.utterance_id])
-        pairs.append((context or None, f"{row.speaker}: {(row.text or '').strip()}"))
-    return pairs
+def pool_hidden(outputs: Any, pool_mask: Any, pooling: str, layers: str) -> Any:
+    """One vector per sequence from the encoder's hidden states (``[batch, hidden]``).
 
-
-def pool_hidden(outputs: Any, attention_mask: Any, pooling: str, layers: str) -> Any:
-    """One vector per sequence from the encoder's hidden states (``[batch, hidden]``)."""
+    ``mean`` averages the tokens ``pool_mask`` marks (:func:`emoflow.extractors.text_context.pad`).
+    """
     import torch
 
     hidden = torch.stack(outputs.hidden_states[-4:]).mean(0) if layers == "last4" else outputs.last_hidden_state
     if pooling == "cls":
         return hidden[:, 0]
-    mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+    mask = pool_mask.unsqueeze(-1).to(hidden.dtype)
     return (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
-
-
-def tokenize(tokenizer: Any, pairs: Sequence[tuple[str | None, str]], max_length: int) -> Any:
-    """Padded tensors for a batch of (context, utterance) pairs."""
-    contexts = [c for c, _ in pairs]
-    texts = [t for _, t in pairs]
-    if any(c is not None for c in contexts):
-        return tokenizer(
-            [c or "" for c in contexts], texts, truncation="longest_first", max_length=max_length,
-            padding=True, return_tensors="pt",
-        )  # fmt: skip
-    return tokenizer(texts, truncation=True, max_length=max_length, padding=True, return_tensors="pt")

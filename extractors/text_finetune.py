@@ -1,10 +1,11 @@
 """Fine-tuning the text encoder on the train split's labels before extraction, as the MERC literature does.
 
-Utterance-level classification: the pooled encoding (same pooling as extraction) through one linear layer,
-cross-entropy, AdamW, a few epochs; the epoch with the best validation weighted F1 is kept. The fine-tuned
-encoder is a cached stage of its own: saved with ``save_pretrained`` under ``<cache>/finetuned-<key>/``, where
-the key hashes the base model, the fine-tuning settings and every train/val utterance's content hash and label.
-Unchanged data and settings reuse it; anything else trains a new one.
+Utterance-level classification: the pooled encoding (same inputs, context and pooling as extraction) through one
+linear layer, cross-entropy, AdamW with a linear warmup over ``finetune_warmup`` of the steps and a linear decay
+to 0 (as EmoBERTa and BERT fine-tune), a few epochs; the epoch with the best validation weighted F1 is kept.
+The fine-tuned encoder is a cached stage of its own: saved with ``save_pretrained`` under
+``<cache>/finetuned-<key>/``, where the key hashes the base model, the fine-tuning settings and every train/val
+utterance's content hash and label. Unchanged data and settings reuse it; anything else trains a new one.
 """
 
 from __future__ import annotations
@@ -18,13 +19,8 @@ import torch
 
 from emoflow.core.device import seeded
 from emoflow.extractors.base import UtteranceInput, WeightsError, batches
-from emoflow.extractors.text_encoding import (
-    TextTransformerConfig,
-    load_text_model,
-    pool_hidden,
-    tokenize,
-    utterance_texts,
-)
+from emoflow.extractors.text_context import assemble, dialogue_windows, pad
+from emoflow.extractors.text_encoding import TextTransformerConfig, load_text_model, pool_hidden
 from emoflow.extractors.training import labelled_splits, train_classifier, training_key
 from emoflow.storage.atomic import atomic_folder
 
@@ -34,8 +30,9 @@ REPORT_FILE = "finetune.json"
 def finetune_key(config: TextTransformerConfig, rows: Sequence[UtteranceInput]) -> str:
     """Hash of what decides the fine-tuned weights: base model, settings, and the labelled train/val data."""
     settings = [
-        config.model, config.pooling, config.layers, config.max_length, config.context_turns,
-        config.finetune_epochs, config.finetune_lr, config.finetune_batch_size, config.finetune_seed,
+        config.model, config.pooling, config.layers, config.max_length, config.context_past, config.context_future,
+        config.finetune_epochs, config.finetune_lr, config.finetune_warmup, config.finetune_batch_size,
+        config.finetune_seed,
     ]  # fmt: skip
     return training_key(settings, rows)
 
@@ -59,17 +56,21 @@ def finetune_text_encoder(
     index = {c: i for i, c in enumerate(classes)}
 
     def make_batches(subset: list[UtteranceInput]) -> list[tuple[Any, torch.Tensor]]:
-        pairs = utterance_texts(subset, config.context_turns)  # context within the subset's own dialogues
+        windows = dialogue_windows(subset, config.context_past, config.context_future)  # within the subset
+        inputs = assemble(tokenizer, windows, config.max_length, config.contextual)
         out = []
         for chunk in batches(list(range(len(subset))), config.finetune_batch_size):
-            encoded = tokenize(tokenizer, [pairs[i] for i in chunk], config.max_length).to(device)
+            encoded = {k: v.to(device) for k, v in pad(tokenizer, [inputs[i] for i in chunk], config.pooling).items()}
             labels = torch.tensor([index[subset[i].label or ""] for i in chunk], device=device)
             out.append((encoded, labels))
         return out
 
-    def logits_of(encoded: Any) -> torch.Tensor:
-        outputs = encoder(**encoded, output_hidden_states=config.layers == "last4")
-        return head(pool_hidden(outputs, encoded["attention_mask"], config.pooling, config.layers))
+    def logits_of(encoded: dict[str, torch.Tensor]) -> torch.Tensor:
+        outputs = encoder(
+            input_ids=encoded["input_ids"], attention_mask=encoded["attention_mask"],
+            output_hidden_states=config.layers == "last4",
+        )  # fmt: skip
+        return head(pool_hidden(outputs, encoded["pool_mask"], config.pooling, config.layers))
 
     with seeded(config.finetune_seed):  # before the head's weights are drawn: reproducible in any store
         head = torch.nn.Linear(encoder.config.hidden_size, len(classes)).to(device)
@@ -77,6 +78,7 @@ def finetune_text_encoder(
         training = train_classifier(
             module, logits_of, make_batches(train_rows), make_batches(val_rows), classes,
             epochs=config.finetune_epochs, lr=config.finetune_lr, weight_decay=0.01, seed=config.finetune_seed,
+            warmup=config.finetune_warmup,
             progress=progress, desc=f"fine-tuning {config.model}",
         )  # fmt: skip
     report = {**training.as_dict(), "base_model": config.model, "train_utterances": len(train_rows), "key": key}

@@ -19,14 +19,8 @@ from tqdm.auto import tqdm
 from emoflow.core.device import resolve_device
 from emoflow.extractors.base import Extraction, Extractor, UtteranceInput, batches
 from emoflow.extractors.registry import register
-from emoflow.extractors.text_encoding import (
-    TextTransformerConfig,
-    inference_model,
-    pool_hidden,
-    resolve_model_source,
-    tokenize,
-    utterance_texts,
-)
+from emoflow.extractors.text_context import assemble, dialogue_windows, pad
+from emoflow.extractors.text_encoding import TextTransformerConfig, inference_model, pool_hidden, resolve_model_source
 from emoflow.extractors.text_finetune import finetune_text_encoder, finetuned_encoder
 
 __all__ = ["TextTransformer", "TextTransformerConfig"]
@@ -52,7 +46,7 @@ class TextTransformer(Extractor):
         return {"finetuned": details["finetuned_key"]} if details.get("finetuned_key") else {}
 
     def extract(self, rows: Sequence[UtteranceInput], *, cache_dir: Path, progress: bool = True) -> Extraction:
-        """Encode every row's text (with its dialogue context when configured), length-bucketed."""
+        """Encode every row's text, with its dialogue context when configured (``text_context``), length-bucketed."""
         import torch
 
         config: TextTransformerConfig = self.config
@@ -65,18 +59,21 @@ class TextTransformer(Extractor):
             folder, report = finetune_text_encoder(config, rows, cache_dir, device=device, progress=progress)
             details.update(weights=str(folder), finetuned=report, finetuned_key=report["key"])
         tokenizer, model = inference_model(details["weights"], device)
-        pairs = utterance_texts(rows, config.context_turns)
-        lengths = [len(tokenizer(c or "", t)["input_ids"]) if c else len(tokenizer(t)["input_ids"]) for c, t in pairs]
-        order = np.argsort(lengths, kind="stable")  # similar lengths share a batch: little padding
+        windows = dialogue_windows(rows, config.context_past, config.context_future)
+        inputs = assemble(tokenizer, windows, config.max_length, config.contextual)
+        order = np.argsort([len(i.ids) for i in inputs], kind="stable")  # similar lengths share a batch
         vectors = np.zeros((len(rows), model.config.hidden_size), np.float32)
         autocast = torch.autocast("cuda", dtype=torch.float16, enabled=device.startswith("cuda") and config.fp16)
         with torch.inference_mode(), autocast:
             for chunk in tqdm(
                 batches(order.tolist(), config.batch_size), desc=f"text {self.extractor_id}", disable=not progress
             ):
-                encoded = tokenize(tokenizer, [pairs[i] for i in chunk], config.max_length).to(device)
-                outputs = model(**encoded, output_hidden_states=config.layers == "last4")
-                pooled = pool_hidden(outputs, encoded["attention_mask"], config.pooling, config.layers)
+                batch = {k: v.to(device) for k, v in pad(tokenizer, [inputs[i] for i in chunk], config.pooling).items()}
+                outputs = model(
+                    input_ids=batch["input_ids"], attention_mask=batch["attention_mask"],
+                    output_hidden_states=config.layers == "last4",
+                )  # fmt: skip
+                pooled = pool_hidden(outputs, batch["pool_mask"], config.pooling, config.layers)
                 vectors[np.asarray(chunk)] = pooled.float().cpu().numpy()
-        details["truncated"] = int(sum(n > config.max_length for n in lengths))
+        details["truncated"] = sum(i.truncated for i in inputs)
         return Extraction([r.utterance_id for r in rows], vectors, details=details)

