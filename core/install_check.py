@@ -51,6 +51,13 @@ def _opencv() -> None:
         raise RuntimeError("opencv ships no Haar cascades (opencv-python-headless must be < 5)")
 
 
+def _nade() -> None:
+    import fasttext  # noqa: F401  (a compiled extension)
+    import lightgbm
+
+    lightgbm.Booster  # noqa: B018  (loads lib_lightgbm, which needs libgomp)
+
+
 def _prefect() -> None:
     from prefect import flow, task  # noqa: F401
     from prefect.server.api.server import create_app  # noqa: F401  (the server needs a matching fastapi)
@@ -78,6 +85,7 @@ CHECKS: dict[str, tuple[tuple[str, ...], Callable[[], None]]] = {
     "safetensors": (("safetensors",), _imported("safetensors.torch")),
     "efficientnet_lite_pytorch": (("efficientnet-lite-pytorch",), _imported("efficientnet_lite_pytorch")),
     "prefect_dask": (("prefect-dask", "distributed"), _imported("prefect_dask")),
+    "nade": (("nade", "fasttext-numpy2", "lightgbm"), _nade),
 }
 
 

@@ -73,6 +73,9 @@ class Extractor(ABC):
     Config: ClassVar[type]
     counted_details: ClassVar[tuple[str, ...]] = ()
     """Lineage ``details`` that count per utterance: summed (lists joined) when segments are combined."""
+    feature_stream: ClassVar[bool] = False
+    """True for features meant to go beside a modality's main vector, not instead of it (nade's emotion scores):
+    the pipeline appends them to the main table (``--features text=<main>+<stream>``)."""
 
     def __init__(self, config: Any) -> None:
         self.config = config

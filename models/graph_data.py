@@ -6,6 +6,13 @@ turn), ``position`` ``[n]`` (turn order), ``y`` ``[n]`` (class index, :data:`IGN
 the dialogue id, split and utterance ids. Edges are not stored: :mod:`models.layers.edges` builds them per batch, so
 one dataset serves every window and relation scheme. Dimensions come from the stored features, classes from
 the dataset's labels.
+
+Feature streams: a modality may read several feature tables, ``--features text=<main id>+<stream id>`` (e.g. a
+sentence encoder's vector and nade's emotion scores). Each extra table is a side input named
+``<modality>+<extractor id>`` (:func:`stream_name`), so run ids, feature recipes and prediction treat it as
+they treat every side input; :func:`dialogue_graphs` appends its columns to the modality's vectors, so every
+model reads the wider ``x_<modality>`` without knowing. An utterance the stream lacks gets zeros there; the
+modality's mask is the main table's.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import torch
 from torch_geometric.data import Data
 
@@ -21,6 +29,29 @@ from emoflow.storage.schema import MODALITIES, SPLITS
 
 IGNORE_INDEX = -100
 """Label of unlabelled utterances: ignored by the loss and the metrics (PyTorch's cross-entropy default)."""
+STREAM_SEPARATOR = "+"
+
+
+def stream_name(modality: str, extractor: str) -> str:
+    """The side-input name of an extra feature table of ``modality``: ``<modality>+<extractor id>``."""
+    return f"{modality}{STREAM_SEPARATOR}{extractor}"
+
+
+def split_streams(features: Mapping[str, str]) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
+    """``{modality: "main+extra+..."}`` -> the main tables and the streams as side inputs (name -> (m, id))."""
+    main, streams = {}, {}
+    for modality, given in features.items():
+        first, *extra = given.split(STREAM_SEPARATOR)
+        main[modality] = first
+        for extractor in extra:
+            streams[stream_name(modality, extractor)] = (modality, extractor)
+    return main, streams
+
+
+def _stream_of(name: str, features: Mapping[str, str]) -> str | None:
+    """The modality a side input ``name`` extends, when it is a stream of one of ``features``."""
+    modality = name.split(STREAM_SEPARATOR, 1)[0]
+    return modality if STREAM_SEPARATOR in name and modality in features else None
 
 
 @dataclass(frozen=True)
@@ -113,7 +144,11 @@ def dialogue_graphs(
     if outside:
         raise ValueError(f"labels {outside} of {dataset!r} are not among the classes {classes}")
     splits: dict[str, list[Data]] = {s: [] for s in SPLITS} | ({"": []} if unsplit else {})
+    streams = {n: m for n in side_inputs if (m := _stream_of(n, features))}
     for dialogue in dialogues:
+        for name, modality in streams.items():  # appended to the modality's vectors (module docstring)
+            extra = dialogue.features.pop(name) * dialogue.masks.pop(name)[:, None]
+            dialogue.features[modality] = np.concatenate([dialogue.features[modality], extra], axis=1)
         split = dialogue.split or ""
         if split not in splits:
             continue  # unsplit dialogues are for prediction only
@@ -127,11 +162,11 @@ def dialogue_graphs(
             utterance_ids=dialogue.utterance_ids,
             num_nodes=len(dialogue.speakers),
         )
-        for name in (*features, *side_inputs):
+        for name in dialogue.features:
             graph[f"x_{name}"] = torch.from_numpy(dialogue.features[name])
             graph[f"mask_{name}"] = torch.from_numpy(dialogue.masks[name])
         splits[split].append(graph)
-    sizes = {name: int(dialogues[0].features[name].shape[1]) for name in (*features, *side_inputs)} if dialogues else {}
+    sizes = {name: int(array.shape[1]) for name, array in dialogues[0].features.items()} if dialogues else {}
     return GraphDataset(
         splits=splits,
         classes=classes,

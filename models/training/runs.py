@@ -27,7 +27,13 @@ from emoflow.core.code_digest import code_identity
 from emoflow.core.device import resolve_device, seeded
 from emoflow.core.out_of_memory import halve_batch_on_oom
 from emoflow.models.base import DataSpec, DialogueModel
-from emoflow.models.graph_data import GraphDataset, dialogue_graphs, resolve_features, resolve_side_inputs
+from emoflow.models.graph_data import (
+    GraphDataset,
+    dialogue_graphs,
+    resolve_features,
+    resolve_side_inputs,
+    split_streams,
+)
 from emoflow.models.recipe import feature_recipe
 from emoflow.models.registry import create_model, model_class
 from emoflow.models.registry import model_config as build_config
@@ -103,15 +109,21 @@ def plan_runs(
 ) -> RunPlan:
     """Load ``dataset``'s features for ``modalities`` and resolve ``model``'s settings (validating every option).
 
-    ``settings`` is a model name or a YAML path (default: ``configs/models/<model>.yaml``); the overrides
-    replace single values of its ``model`` and ``train`` sections.
+    ``features`` names a modality's table, or several joined by ``+`` (the first is the main table, the others
+    are appended to it as feature streams, :mod:`emoflow.models.graph_data`). ``settings`` is a model name or a
+    YAML path (default: ``configs/models/<model>.yaml``); the overrides replace single values of its ``model``
+    and ``train`` sections.
     """
     store.sweep_leftovers()
     loaded = load_settings(settings or model)
     model_config = {**loaded.model, **(model_overrides or {})}
     wanted = model_class(model).side_inputs(build_config(model, **model_config))  # validates the options
-    side_inputs = resolve_side_inputs(store, dataset, wanted)
-    resolved = resolve_features(store, dataset, list(modalities), features)
+    main, streams = split_streams(features or {})
+    side_inputs = resolve_side_inputs(store, dataset, wanted | {n: e for n, (_, e) in streams.items()})
+    resolved = resolve_features(store, dataset, list(modalities), main)
+    for name, (modality, extractor) in streams.items():
+        if side_inputs[name][0] != modality:
+            raise ValueError(f"feature stream {extractor!r} is a {side_inputs[name][0]} table, not a {modality} one")
     data = dialogue_graphs(store, dataset, resolved, side_inputs=side_inputs)
     train_config = TrainConfig.from_dict({**loaded.train, **(train_overrides or {})})
     spec = data_spec(data, most_speakers(data))

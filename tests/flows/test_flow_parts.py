@@ -11,8 +11,9 @@ from prefect.exceptions import ParameterTypeError
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect_dask import DaskTaskRunner
 
+from emoflow.extractors.run import ExtractReport
 from emoflow.flows.cache_keys import content_key, corpus_listing, ingest_key
-from emoflow.flows.pipeline_flow import pipeline
+from emoflow.flows.pipeline_flow import default_features, pipeline
 from emoflow.flows.task_runner import check_scheduler, make_task_runner
 from emoflow.storage.ingest import dataset_name
 from emoflow.testing.dask_cluster import free_port
@@ -108,3 +109,15 @@ def test_ingest_key_follows_the_corpus_files(write_corpus, tmp_path):
     assert ingest_key(None, parameters) != key
     assert ingest_key(None, {**parameters, "store": str(tmp_path / "other")}) != ingest_key(None, parameters)
     assert content_key("train", tmp_path, "r1") != content_key("train", tmp_path, "r2")
+
+
+def test_the_pipeline_trains_on_the_last_encoder_with_the_feature_streams_appended(tmp_path):
+    def report(modality, extractor_id):
+        return ExtractReport("d", modality, extractor_id, 1, 1, 0, 0, False, tmp_path, 0.0, {})
+
+    reports = [report("text", "text_transformer-aa"), report("text", "nade_scores-bb"),
+               report("audio", "opensmile-cc"), report("audio", "audio_bilstm-dd")]  # fmt: skip
+    assert default_features(reports, ["text", "audio"]) == {
+        "text": "text_transformer-aa+nade_scores-bb", "audio": "audio_bilstm-dd"
+    }  # fmt: skip
+    assert default_features(reports, ["audio"]) == {"audio": "audio_bilstm-dd"}
