@@ -16,7 +16,7 @@ export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 120
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export HF_HUB_OFFLINE ?= 1
 
-.PHONY: help setup system-packages lock-check demo test bench lint clean
+.PHONY: help setup system-packages lock-check demo test bench results lint clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-16s %s\n", $$1, $$2}'
@@ -57,8 +57,14 @@ demo: setup  ## the pipeline flow on a small corpus of real media: ingest, extra
 test: setup  ## run the test suite
 	$(BIN)/python -m pytest
 
-bench: setup  ## run the benchmarks and print their tables
-	@set -e; for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b; done
+bench: setup  ## run the benchmarks and print their tables (the accuracy one in its quick form)
+	@set -e; for b in benchmarks/bench_*.py; do echo "== $$b"; \
+	  if [ $$b = benchmarks/bench_accuracy.py ]; then $(BIN)/python $$b --quick; else $(BIN)/python $$b; fi; done
+
+results: setup  ## the README's MELD accuracy tables: encoders x models x 3 seeds (hours on 2 CPU cores)
+	$(BIN)/python benchmarks/bench_accuracy.py --out results-text-encoders.md
+	$(BIN)/python benchmarks/bench_accuracy.py --encoders minilm --models dialoguegcn,ar_iigcn,cmcf_agcn,cascla \
+	  --out results-graph-models.md
 
 lint: setup  ## ruff, mypy and the import layers (lint-imports: cli > flows > models > extractors > storage > core)
 	$(BIN)/ruff check .
