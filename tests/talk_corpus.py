@@ -30,8 +30,11 @@ def write_manifest(folder: Path, dialogues: dict[str, str], labelled: bool = Tru
     return folder / "manifest.csv"
 
 
-def trained_talk_store(root: Path, model: str):
-    """``root/store`` with the corpus as dataset ``talk``, its MiniLM text features, and one run of ``model``."""
+def trained_talk_store(root: Path, model: str, *, with_nade: bool = False):
+    """``root/store`` with the corpus as dataset ``talk``, its MiniLM text features, and one run of ``model``.
+
+    ``with_nade``: nade's scores too, appended to the MiniLM vectors as a feature stream.
+    """
     from emoflow.extractors.registry import create_extractor
     from emoflow.extractors.run import extract_features
     from emoflow.models.training.runs import train_runs
@@ -39,7 +42,13 @@ def trained_talk_store(root: Path, model: str):
 
     store = FeatureStore(root / "store")
     ingest_corpus(write_manifest(root / "talk", SPLITS), "talk", store, progress=False)
-    extract_features(store, "talk", create_extractor("text_transformer", **MINILM), progress=False)
-    (run,) = train_runs(store, "talk", model, ["text"], progress=False,
+    text = create_extractor("text_transformer", **MINILM)
+    extract_features(store, "talk", text, progress=False)
+    features = {"text": text.extractor_id}
+    if with_nade:
+        nade = create_extractor("nade_scores")
+        extract_features(store, "talk", nade, progress=False)
+        features = {"text": f"{text.extractor_id}+{nade.extractor_id}"}
+    (run,) = train_runs(store, "talk", model, ["text"], features=features, progress=False,
                         train_overrides={"epochs": 3, "batch_size": 2, "lr": 0.003})  # fmt: skip
     return root, store, run
