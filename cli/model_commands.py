@@ -26,7 +26,8 @@ from emoflow.storage.schema import MODALITIES
     multiple=True,
     metavar="MODALITY=EXTRACTOR_ID",
     help="Which feature table to use per modality (comma-separated or repeated); needed only when the store "
-    "holds several for a modality. `emoflow store ls` lists them.",
+    "holds several for a modality. `emoflow store ls` lists them. MAIN+STREAM appends a second table to the "
+    "first (text=text_transformer-<id>+nade_scores-<id>).",
 )
 @click.option("--epochs", type=int, help="Override the settings' epoch count.")
 @click.option("--seeds", default="1", show_default=True, help="Comma-separated seeds; several give mean ± std.")

@@ -66,7 +66,8 @@ def echo_examples(store: Path) -> None:
 @click.option("--set", "extractor_settings", multiple=True, metavar="KEY=VALUE",
               help="Extractor option, e.g. finetune_epochs=3 to fine-tune the text encoder; repeatable.")  # fmt: skip
 @click.option("--features", "feature_pairs", multiple=True, metavar="MODALITY=EXTRACTOR_ID",
-              help="Feature table to train on per modality [default: the profile's last extractor].")  # fmt: skip
+              help="Feature table to train on per modality, MAIN+STREAM to append a second one [default: the "
+              "profile's last extractor, with its feature streams].")  # fmt: skip
 @click.option("--models", default="dialoguegcn", show_default=True, help="Comma-separated models (emoflow models).")
 @click.option("--seeds", default="1", show_default=True, help="Comma-separated seeds: one run per model and seed.")
 @click.option("--epochs", type=int, help="Override the settings' epoch count.")
