@@ -47,7 +47,7 @@ def run(work: Path, utterances: int) -> None:
 
     store = FeatureStore(work / "store")
     ingest_corpus(MELD, "meld", store, layout="meld", progress=False)
-    (extractor,) = profile_extractors("offline", "text", overrides={"device": "cpu"})
+    (extractor,) = profile_extractors("offline", "text", only="text_transformer", overrides={"device": "cpu"})
     (chunk, *_), _ = plan_chunks(store, "meld", extractor, chunk_size=utterances)
     rows = list(chunk.rows)
     extractor.extract(rows[:64], cache_dir=store.cache_dir("trained"), progress=False)  # warm-up

@@ -20,10 +20,10 @@ def test_pipeline_command_runs_then_reports_the_cache(prefect_server, write_corp
             "--modalities", "text", "--models", "mlp", "--epochs", "2", "--seeds", "1,2"]  # fmt: skip
     first = CliRunner().invoke(cli, args)
     assert first.exit_code == 0, first.output
-    assert "pipeline on corpus: 6 tasks: 6 ran, 0 cached" in first.output
+    assert "pipeline on corpus: 7 tasks: 7 ran, 0 cached" in first.output
     assert first.output.count("| mlp-corpus-") == 4  # val and test rows of both seeds' reports
     second = CliRunner().invoke(cli, args)
-    assert "pipeline on corpus: 6 tasks: 0 ran, 6 cached" in second.output
+    assert "pipeline on corpus: 7 tasks: 0 ran, 7 cached" in second.output
 
 
 def test_pipeline_command_errors_are_one_clear_line(prefect_server, write_corpus, tmp_path):
@@ -64,7 +64,7 @@ def test_demo_runs_the_pipeline_and_prints_metrics_and_queries(prefect_server, d
     args = ["demo", "--out", str(out), "--quiet", "--modalities", "text"]  # the demo's model and epochs
     result = CliRunner().invoke(cli, args, catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    assert "0 rendered now" in result.output and "pipeline on demo: 4 tasks: 4 ran, 0 cached" in result.output
+    assert "0 rendered now" in result.output and "pipeline on demo: 5 tasks: 5 ran, 0 cached" in result.output
     assert "| bc_lstm-demo-" in result.output and "WF1" in result.output  # the per-class table
     (test_row,) = [
         line for line in result.output.splitlines() if line.startswith("| bc_lstm-demo-") and " test |" in line

@@ -17,7 +17,7 @@ def dialogues(texts: dict[str, list[str]]) -> list[dict[str, str]]:
 
 @pytest.fixture
 def text_extractor():
-    (extractor,) = profile_extractors("offline", "text", overrides={"batch_size": 8})
+    (extractor,) = profile_extractors("offline", "text", only="text_transformer", overrides={"batch_size": 8})
     return extractor
 
 
@@ -42,7 +42,7 @@ def test_chunks_hold_whole_dialogues_in_order(write_corpus, store, text_extracto
 
 def test_trained_extractors_get_one_chunk(write_corpus, store):
     ingest_corpus(write_corpus(dialogues(CORPUS)), "c", store, progress=False)
-    (finetuned,) = profile_extractors("offline", "text", overrides={"finetune_epochs": 1})
+    (finetuned,) = profile_extractors("offline", "text", only="text_transformer", overrides={"finetune_epochs": 1})
     chunks, _ = plan_chunks(store, "c", finetuned, chunk_size=2)
     assert finetuned.uses_labels and len(chunks) == 1 and len(chunks[0].rows) == 15
 

@@ -30,6 +30,7 @@ def test_every_extractor_fills_its_partition(extracted):
     dims = {s.extractor.split("-")[0]: (s.modality, s.dim, s.rows) for s in store.feature_sets("small")}
     assert dims == {
         "text_transformer": ("text", 384, GOOD + 5),
+        "nade_scores": ("text", 159, GOOD + 5),  # the offline profile's text stream
         "opensmile": ("audio", 1582, GOOD + 1),  # + the colour-bar clip, which has sound
         "audio_bilstm": ("audio", 100, GOOD + 1),
         "visual_cnn": ("visual", 1280, GOOD + 2),  # + the silent clip and the colour bars (whole frame)
@@ -80,7 +81,7 @@ def test_lineage_records_config_weights_and_fallbacks(extracted):
 
 
 def test_unchanged_inputs_are_not_extracted_again(small_store):
-    (text,) = profile_extractors("offline", "text")
+    (text,) = profile_extractors("offline", "text", only="text_transformer")
     first = extract_features(small_store, "small", text, progress=False)
     path = first.path
     mtime = path.stat().st_mtime_ns
@@ -94,7 +95,7 @@ def test_changed_text_is_extracted_again(small_corpus, tmp_path):
     store = FeatureStore(tmp_path / "store")
     manifest = small_corpus / "manifest.csv"
     ingest_corpus(manifest, "small", store, progress=False)
-    (text,) = profile_extractors("offline", "text", overrides={"batch_size": 4})
+    (text,) = profile_extractors("offline", "text", only="text_transformer", overrides={"batch_size": 4})
     before = extract_features(store, "small", text, progress=False)
     edited = tmp_path / "corpus"
     edited.mkdir()

@@ -39,7 +39,7 @@ import sys
 from emoflow.extractors.profiles import profile_extractors
 from emoflow.extractors.run import extract_features
 from emoflow.storage import FeatureStore
-(extractor,) = profile_extractors("offline", "text")
+(extractor,) = profile_extractors("offline", "text", only="text_transformer")
 extract_features(FeatureStore(sys.argv[1]), "c", extractor, progress=False)
 """
 
@@ -50,7 +50,7 @@ def dialogue_rows(texts):
 
 @pytest.fixture
 def text_extractor():
-    (extractor,) = profile_extractors("offline", "text")
+    (extractor,) = profile_extractors("offline", "text", only="text_transformer")
     return extractor
 
 
@@ -61,7 +61,7 @@ def test_segments_hold_whole_dialogues_and_a_trained_stage_gets_one(write_corpus
     assert [len(s) for s in segments] == [520, 440] and SEGMENT_UTTERANCES == 256
     dialogues = [{r.dialogue_id for r in s} for s in segments]
     assert sum(len(d) for d in dialogues) == len(set().union(*dialogues)) == 24  # no dialogue is cut
-    (finetuned,) = profile_extractors("offline", "text", overrides={"finetune_epochs": 1})
+    (finetuned,) = profile_extractors("offline", "text", only="text_transformer", overrides={"finetune_epochs": 1})
     assert len(segment_rows(finetuned, chunk.rows)) == 1  # it trains on all of them at once
 
 

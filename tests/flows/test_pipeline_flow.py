@@ -39,14 +39,16 @@ def first_and_second(prefect_server, demo_dir, tmp_path_factory):
 
 def test_the_first_run_runs_every_stage_and_writes_the_store(first_and_second):
     store, [(result, states), _] = first_and_second
-    assert result["summary"] == "6 tasks: 6 ran, 0 cached"
-    assert set(states.values()) == {"Completed"} and len(states) == 6
+    assert result["summary"] == "7 tasks: 7 ran, 0 cached"
+    assert set(states.values()) == {"Completed"} and len(states) == 7
     assert {name.split()[0] for name in states} == {"ingest", "extract", "train", "evaluate"}
     assert result["features"]["audio"].startswith("audio_bilstm-")  # the profile's last audio extractor
+    encoder, stream = result["features"]["text"].split("+")  # nade's scores appended to the sentence encoder's
+    assert encoder.startswith("text_transformer-") and stream.startswith("nade_scores-")
     (run,) = result["runs"]
     assert run["run_id"].startswith("dialoguegcn-demo-") and 0 <= run["test_weighted_f1"] <= 1
     con = duckdb.connect()
-    assert con.sql(f"SELECT count(*) FROM '{store}/features/**/*.parquet'").fetchall()[0][0] == 3 * 92
+    assert con.sql(f"SELECT count(*) FROM '{store}/features/**/*.parquet'").fetchall()[0][0] == 4 * 92
     predictions = con.sql(f"SELECT split, count(*) FROM '{run['predictions']}' GROUP BY ALL ORDER BY 1").fetchall()
     assert predictions == [("test", 16), ("val", 15)]
     assert json.loads((store / "runs" / run["run_id"] / "metrics.json").read_text())["test"]["per_class"]
@@ -54,9 +56,9 @@ def test_the_first_run_runs_every_stage_and_writes_the_store(first_and_second):
 
 def test_the_second_run_hits_every_cache_and_says_so(first_and_second):
     _, [(first, _), (second, states)] = first_and_second
-    assert second["summary"] == "6 tasks: 0 ran, 6 cached"
+    assert second["summary"] == "7 tasks: 0 ran, 7 cached"
     assert all(t["cached"] for t in second["tasks"])
-    assert set(states.values()) == {"Cached"} and len(states) == 6  # as the server recorded them
+    assert set(states.values()) == {"Cached"} and len(states) == 7  # as the server recorded them
     assert second["runs"] == first["runs"]
 
 
@@ -79,7 +81,7 @@ def test_every_run_publishes_metrics_confusion_paths_and_errors(first_and_second
     assert "| gold \\ predicted |" in confusion and "neutral" in confusion
     assert "features/dataset=demo/modality=text" in paths
     assert errors == [{"stage": "-", "reason": "no errors recorded", "utterances": 0}]
-    assert len(tasks) == 6 and all(t["cached"] for t in tasks)  # the latest is the second run's
+    assert len(tasks) == 7 and all(t["cached"] for t in tasks)  # the latest is the second run's
 
 
 def test_a_changed_extractor_option_reruns_that_extractor_and_what_reads_it(first_and_second, demo_dir):
@@ -87,18 +89,20 @@ def test_a_changed_extractor_option_reruns_that_extractor_and_what_reads_it(firs
     result = pipeline(corpus=str(demo_dir), store=str(store), **PARAMETERS, extractor_overrides={"max_length": 16})
     ran = sorted(t["task"].split()[0] for t in result["tasks"] if not t["cached"])
     cached = sorted(t["task"].split()[1].split("-")[0] for t in result["tasks"] if t["cached"])
-    assert ran == ["evaluate", "extract", "train"] and cached == ["audio_bilstm", "demo", "opensmile"]
+    assert ran == ["evaluate", "extract", "train"]  # max_length is the sentence encoder's option only
+    assert cached == ["audio_bilstm", "demo", "nade_scores", "opensmile"]
     assert result["features"]["text"] != first["features"]["text"]
     assert result["features"]["audio"] == first["features"]["audio"]
 
 
 def test_a_deleted_part_is_extracted_again(first_and_second, demo_dir):
     store, [(first, _), _] = first_and_second
-    text = FeatureStore(store).features_dir("demo", "text", first["features"]["text"])
+    encoder = first["features"]["text"].split("+")[0]
+    text = FeatureStore(store).features_dir("demo", "text", encoder)
     (text / "part-00000.parquet").unlink()
     result = pipeline(corpus=str(demo_dir), store=str(store), **PARAMETERS)
     ran = [t["task"] for t in result["tasks"] if not t["cached"]]
-    assert ran == [f"extract {first['features']['text']} part-00000"]
+    assert ran == [f"extract {encoder} part-00000"]
     assert (text / "part-00000.parquet").is_file() and result["runs"] == first["runs"]
 
 
@@ -106,7 +110,7 @@ def test_retrain_promotes_a_model_that_is_not_worse(first_and_second, demo_dir):
     store, [(first, _), _] = first_and_second
     options = {k: v for k, v in PARAMETERS.items() if k != "epochs"}
     promoted = retrain(corpus=str(demo_dir), store=str(store), model="dialoguegcn", epochs=2, **options)
-    assert promoted["decision"] == "promoted" and promoted["summary"].endswith("0 ran, 6 cached")
+    assert promoted["decision"] == "promoted" and promoted["summary"].endswith("0 ran, 7 cached")
     record = json.loads(current_path(FeatureStore(store), "demo", "dialoguegcn").read_text())
     assert record["run_ids"] == [first["runs"][0]["run_id"]] and record["previous"] is None
     again = retrain(corpus=str(demo_dir), store=str(store), model="dialoguegcn", epochs=2, **options)
