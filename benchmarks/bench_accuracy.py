@@ -111,7 +111,7 @@ def main() -> None:
 
     def spread(values: list[float]) -> str:
         values = [100 * v for v in values]
-        return f"{statistics.mean(values):.2f} ± {statistics.pstdev(values):.2f}"
+        return f"{statistics.mean(values):.2f} ± {statistics.stdev(values) if len(values) > 1 else 0.0:.2f}"
 
     lines = [
         f"MELD, text only, seeds {args.seeds}, at most {args.epochs} epochs, epoch selected on validation WF1",
