@@ -73,7 +73,11 @@ class GraphDataset:
 def resolve_features(
     store: FeatureStore, dataset: str, modalities: Sequence[str], given: Mapping[str, str] | None = None
 ) -> dict[str, str]:
-    """Modality -> extractor id: as ``given``, or the only feature table the store holds for the modality."""
+    """Modality -> extractor id (``main+stream`` when streams go with it): as ``given``, or what the store holds.
+
+    Without ``given``, a modality's only feature table is used; where there are several but only one is not a
+    feature stream (the sentence encoder beside nade's scores), that one is used with the streams appended.
+    """
     given = dict(given or {})
     unknown = set(given) - set(modalities)
     if unknown:
@@ -84,14 +88,18 @@ def resolve_features(
     resolved = {}
     for modality in modalities:
         options = stored.get(modality, [])
+        streams = [o for o in options if _is_stream(o)]
+        mains = [o for o in options if o not in streams]
         if modality in given:
-            if given[modality] not in options:
+            if given[modality].split(STREAM_SEPARATOR)[0] not in options:
                 raise KeyError(
                     f"no {modality} features {given[modality]!r} for {dataset!r} (stored: {options or 'none'})"
                 )
             resolved[modality] = given[modality]
         elif len(options) == 1:
             resolved[modality] = options[0]
+        elif len(mains) == 1:
+            resolved[modality] = STREAM_SEPARATOR.join([mains[0], *sorted(streams)])
         elif not options:
             raise KeyError(f"dataset {dataset!r} has no {modality} features; run emoflow extract --modality {modality}")
         else:
@@ -100,6 +108,14 @@ def resolve_features(
                 f"choose one with --features {modality}=<extractor id>"
             )
     return resolved
+
+
+def _is_stream(extractor_id: str) -> bool:
+    """Whether a stored table was made by an extractor marked as a feature stream (nade's scores)."""
+    from emoflow.extractors.registry import extractor_classes
+
+    cls = extractor_classes().get(extractor_id.rsplit("-", 1)[0])
+    return bool(cls is not None and cls.feature_stream)
 
 
 def resolve_side_inputs(store: FeatureStore, dataset: str, wanted: Mapping[str, str]) -> dict[str, tuple[str, str]]:

@@ -118,9 +118,8 @@ def plan_runs(
     loaded = load_settings(settings or model)
     model_config = {**loaded.model, **(model_overrides or {})}
     wanted = model_class(model).side_inputs(build_config(model, **model_config))  # validates the options
-    main, streams = split_streams(features or {})
+    resolved, streams = split_streams(resolve_features(store, dataset, list(modalities), features))
     side_inputs = resolve_side_inputs(store, dataset, wanted | {n: e for n, (_, e) in streams.items()})
-    resolved = resolve_features(store, dataset, list(modalities), main)
     for name, (modality, extractor) in streams.items():
         if side_inputs[name][0] != modality:
             raise ValueError(f"feature stream {extractor!r} is a {side_inputs[name][0]} table, not a {modality} one")

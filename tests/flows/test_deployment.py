@@ -123,10 +123,11 @@ def test_deploy_all_then_run_extract_features_and_predict_on_a_worker(server, de
     assert rows == [("demo", "evaluation", 31), ("new-recordings", "prediction", 9)]
     assert list(store.glob("timelines/*/dataset=new-recordings/call-0142.png"))
     parts = sorted(store.glob("features/dataset=demo/modality=text/extractor=*/*.parquet"))
-    assert [p.name for p in parts] == ["part-00000.parquet"]
+    assert [p.name for p in parts] == ["part-00000.parquet"] * 2  # MiniLM and nade's stream
     con = duckdb.connect()
-    rows = con.sql(f"SELECT count(*), any_value(len(vector)) FROM read_parquet('{store}/features/**/*.parquet', "
-                   "hive_partitioning = true) WHERE dataset = 'demo' AND modality = 'text'").fetchall()  # fmt: skip
-    assert rows == [(92, 384)]
+    rows = con.sql(f"SELECT extractor, count(*), any_value(len(vector)) FROM read_parquet("
+                   f"'{store}/features/**/*.parquet', hive_partitioning = true) WHERE dataset = 'demo' "
+                   "AND modality = 'text' GROUP BY ALL ORDER BY ALL").fetchall()  # fmt: skip
+    assert [(e.split("-")[0], n, d) for e, n, d in rows] == [("nade_scores", 92, 159), ("text_transformer", 92, 384)]
     utterances = con.sql(f"SELECT count(*) FROM '{store}/utterances/dataset=demo/*.parquet'").fetchall()
     assert utterances == [(92,)]

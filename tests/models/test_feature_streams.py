@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from emoflow.models.graph_data import dialogue_graphs, split_streams
+from emoflow.models.graph_data import dialogue_graphs, resolve_features, split_streams
 from emoflow.models.training.runs import evaluate_run, train_runs
 from emoflow.storage import FeatureStore
 from emoflow.storage.lineage import make_lineage
@@ -66,3 +66,16 @@ def test_training_with_a_stream_records_it_and_evaluates_the_same(store):
 def test_a_stream_the_store_lacks_is_refused(store):
     with pytest.raises(KeyError, match="does not have"):
         train_runs(store, "syn", "mlp", ["text"], features={"text": "synthetic+nothing"}, progress=False)
+
+
+def test_without_features_given_the_one_main_table_is_used_with_its_streams(tmp_path):
+    store = FeatureStore(tmp_path / "store")
+    write_contagion_dataset(store, "syn", {"train": [6] * 4, "val": [6], "test": [6]}, dims={"text": 8})
+    table = store.read_features("syn", "text", "synthetic")
+    lineage = make_lineage("extract", extractor="nade_scores", inputs_fingerprint="n-0")
+    store.write_features("syn", "text", "nade_scores-0000test", table.utterance_ids, table.dialogue_ids,
+                         np.ones((len(table.utterance_ids), 3), np.float32), lineage)  # fmt: skip
+    assert resolve_features(store, "syn", ["text"]) == {"text": "synthetic+nade_scores-0000test"}
+    store.write_features("syn", "text", "other", table.utterance_ids, table.dialogue_ids, table.vectors, lineage)
+    with pytest.raises(ValueError, match="several text feature tables"):
+        resolve_features(store, "syn", ["text"])  # two main tables: the user chooses
