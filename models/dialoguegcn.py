@@ -9,10 +9,15 @@ Conversation".
   (:mod:`models.layers.edges`, ``speaker_pair``).
 - Edge weights (§3.3.2): ``alpha_ij = softmax_j(g_i^T W_e g_j)`` over each node's window.
 - Speaker-level context encoder (§3.3.3): an edge-weighted relational GCN, then a GCN step, both with ReLU.
-- Classifier (§3.4): ``[g_i, h_i]``, attention over the dialogue's utterances, a ReLU layer, a softmax layer.
+- Classifier (§3.4): ``[g_i, h_i]``, optionally attention over the dialogue's utterances (``nodal_attention``), a
+  ReLU layer, a softmax layer.
 
 Documented choices: the relational step has no ``1 / c_{i,r}`` normalisation beyond the attention weights and
-uses 30 bases (as the authors' code does); dropout sits on the GRU output and before the last layer.
+uses 30 bases (as the authors' code does); dropout sits on the GRU output and before the last layer. Two
+departures, measured on long two-party dialogues (``docs/models.md``, "Why the graph models fell below the
+floor"): the GCN step averages its neighbours (``gcn_aggregation: mean``; the authors' code sums them, scaling a
+node by its window, about 21 nodes), and the nodal attention of §3.4 is off by default, as in the authors'
+scripts: it replaces each node by a mixture of its whole dialogue, which washes the node out on long dialogues.
 """
 
 from __future__ import annotations

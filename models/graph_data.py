@@ -24,6 +24,7 @@ import numpy as np
 import torch
 from torch_geometric.data import Data
 
+from emoflow.extractors.registry import is_feature_stream
 from emoflow.storage import FeatureStore, read_dialogues
 from emoflow.storage.schema import MODALITIES, SPLITS
 
@@ -88,7 +89,7 @@ def resolve_features(
     resolved = {}
     for modality in modalities:
         options = stored.get(modality, [])
-        streams = [o for o in options if _is_stream(o)]
+        streams = [o for o in options if is_feature_stream(o)]
         mains = [o for o in options if o not in streams]
         if modality in given:
             if given[modality].split(STREAM_SEPARATOR)[0] not in options:
@@ -108,14 +109,6 @@ def resolve_features(
                 f"choose one with --features {modality}=<extractor id>"
             )
     return resolved
-
-
-def _is_stream(extractor_id: str) -> bool:
-    """Whether a stored table was made by an extractor marked as a feature stream (nade's scores)."""
-    from emoflow.extractors.registry import extractor_classes
-
-    cls = extractor_classes().get(extractor_id.rsplit("-", 1)[0])
-    return bool(cls is not None and cls.feature_stream)
 
 
 def resolve_side_inputs(store: FeatureStore, dataset: str, wanted: Mapping[str, str]) -> dict[str, tuple[str, str]]:
