@@ -66,7 +66,7 @@ results: setup  ## the README's MELD accuracy tables: encoders x models x 3 seed
 	$(BIN)/python benchmarks/bench_accuracy.py --encoders minilm --models dialoguegcn,ar_iigcn,cmcf_agcn,cascla \
 	  --out results-graph-models.md
 
-lint: setup  ## ruff, mypy and the import layers (lint-imports: cli > flows > models > extractors > storage > core)
+lint: setup  ## ruff, mypy and the import layers (lint-imports: cli > flows > models > recordings > extractors > storage > core)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy

@@ -14,11 +14,17 @@ import click
 
 from emoflow.cli.console import CommandGroup
 from emoflow.cli.model_commands import evaluate, list_models, train
-from emoflow.cli.options import echo_options, parse_settings, store_option
+from emoflow.cli.options import (
+    echo_options,
+    parse_settings,
+    recordings_options,
+    recordings_reader_options,
+    store_option,
+)
 from emoflow.cli.pipeline_command import demo, pipeline
 from emoflow.cli.predict_command import predict
-from emoflow.storage import FeatureStore, ingest_corpus, store_summary
-from emoflow.storage.corpora import LAYOUTS
+from emoflow.recordings.layouts import ALL_LAYOUTS, ingest_any
+from emoflow.storage import FeatureStore, store_summary
 from emoflow.storage.query import VIEWS, check_read_only, connect
 from emoflow.storage.schema import MODALITIES
 
@@ -64,14 +70,15 @@ def cli(debug: bool) -> None:
 @store_option
 @click.option(
     "--layout",
-    type=click.Choice(["auto", *LAYOUTS]),
+    type=click.Choice(["auto", *ALL_LAYOUTS]),
     default="auto",
     show_default=True,
-    help="How the corpus is laid out on disk; auto detects a manifest, MELD or IEMOCAP.",
+    help="How the corpus is laid out on disk; auto detects a manifest, MELD, IEMOCAP or a folder of recordings.",
 )
 @click.option("--strict", is_flag=True, help="Fail on the first problem report instead of skipping bad rows.")
 @click.option("--val-fraction", type=float, help="IEMOCAP: fraction of sessions 1-4 dialogues held out [0.1].")
 @click.option("--val-seed", type=int, help="IEMOCAP: seed choosing the validation dialogues [0].")
+@recordings_options
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def ingest(
     corpus: Path,
@@ -81,17 +88,28 @@ def ingest(
     strict: bool,
     val_fraction: float | None,
     val_seed: int | None,
+    speakers: int | None,
+    asr_model: str | None,
+    language: str | None,
     quiet: bool,
 ) -> None:
     """Read a corpus into the store's utterances table.
 
     CORPUS is a manifest (.csv or .parquet, or a folder holding manifest.csv), a folder in MELD's layout
-    (*_sent_emo.csv and the clip folders) or in IEMOCAP's (Session1..5/dialog/...). Rows with problems are
-    recorded in the errors table and skipped; the rest is ingested. Ingesting an unchanged corpus again writes
-    nothing.
+    (*_sent_emo.csv and the clip folders) or in IEMOCAP's (Session1..5/dialog/...), or a folder of long
+    recordings (one conversation per audio or video file; optional sidecars NAME.srt/NAME.vtt transcripts and
+    NAME.rttm speaker turns): speech is found (Silero VAD), transcribed (Whisper) and its speakers told apart
+    (GE2E voices), offline; see docs/recordings.md. Rows with problems are recorded in the errors table and
+    skipped; the rest is ingested. Ingesting an unchanged corpus again writes nothing.
+
+    \b
+    Examples:
+      emoflow ingest path/to/MELD --dataset meld
+      emoflow ingest meetings/ --layout recordings --dataset meetings --speakers 3
     """
     options = {k: v for k, v in {"val_fraction": val_fraction, "seed": val_seed}.items() if v is not None}
-    report = ingest_corpus(
+    options |= recordings_reader_options(speakers, asr_model, language)
+    report = ingest_any(
         corpus, dataset, FeatureStore(store), layout=layout, strict=strict, progress=not quiet, **options
     )
     click.echo(report.summary())
@@ -202,7 +220,7 @@ def query(sql: str, store: Path, fmt: str, out: Path | None, max_rows: int) -> N
     INSTALL or SET, no other file, no network. --out writes the result.
 
     \b
-    Views: utterances, features, errors, predictions, lineage (docs/feature-store.md lists their columns).
+    Views: utterances, features, transcripts, errors, predictions, lineage (docs/feature-store.md lists their columns).
 
     Examples:
       emoflow query "SELECT split, count(*) FROM utterances GROUP BY split"

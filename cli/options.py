@@ -65,3 +65,27 @@ def feature_choice(pairs: tuple[str, ...]) -> dict[str, str]:
                 raise click.BadParameter(f"{item!r} is not MODALITY=EXTRACTOR_ID", param_hint="--features")
             given[modality.strip()] = extractor.strip()
     return given
+
+
+def recordings_options(command: Any) -> Any:
+    """``--speakers``, ``--asr-model`` and ``--language``: how long recordings are analysed (``recordings`` layout)."""
+    command = click.option(
+        "--language",
+        help="Recordings: the language spoken (an ISO code such as en, de) [default: detected by the ASR model].",
+    )(command)
+    command = click.option(
+        "--asr-model",
+        help="Recordings: whisper-tiny.en (default, English), whisper-base (multilingual; the whisper-base extra) "
+        "or a folder with a CTranslate2 or Hugging Face Whisper model.",
+    )(command)
+    return click.option(
+        "--speakers",
+        type=click.IntRange(min=1),
+        help="Recordings: how many people speak in each [default: estimated from the voices].",
+    )(command)
+
+
+def recordings_reader_options(speakers: int | None, asr_model: str | None, language: str | None) -> dict[str, Any]:
+    """The options given, as the recordings layout takes them."""
+    given = {"speakers": speakers, "asr_model": asr_model, "language": language}
+    return {k: v for k, v in given.items() if v is not None}

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from emoflow.cli.options import store_option
+from emoflow.cli.options import recordings_options, recordings_reader_options, store_option
+from emoflow.recordings.layouts import ALL_LAYOUTS
 from emoflow.storage import FeatureStore
-from emoflow.storage.corpora import LAYOUTS
 
 TIMELINES_LISTED = 5
 
@@ -16,9 +16,9 @@ TIMELINES_LISTED = 5
 @click.command()
 @click.option("--corpus", required=True, type=click.Path(exists=True, path_type=Path),
               help="New recordings: a manifest (.csv/.parquet, or a folder with manifest.csv; label and split "
-                   "columns optional), or a MELD/IEMOCAP folder.")  # fmt: skip
+                   "columns optional), a MELD/IEMOCAP folder, or a folder of long recordings.")  # fmt: skip
 @click.option("--dataset", help="Name of the new recordings in the store [default: the corpus folder's name].")
-@click.option("--layout", type=click.Choice(["auto", *LAYOUTS]), default="auto", show_default=True)
+@click.option("--layout", type=click.Choice(["auto", *ALL_LAYOUTS]), default="auto", show_default=True)
 @click.option("--model", help="Model name: its promoted run for --trained-on, else its best run by validation F1.")
 @click.option("--run", "run_id", help="A run id instead of --model (emoflow query \"SELECT DISTINCT run FROM "
               "predictions\", or the runs/ folder).")  # fmt: skip
@@ -27,6 +27,7 @@ TIMELINES_LISTED = 5
               help="Also write the predictions to FILE.csv (p_<class> column per class) or FILE.parquet.")  # fmt: skip
 @click.option("--device", default="auto", show_default=True, help="auto (CUDA when present), cpu, cuda, cuda:N.")
 @click.option("--no-timelines", is_flag=True, help="Do not draw the per-dialogue timeline PNGs.")
+@recordings_options
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 @store_option
 def predict(
@@ -39,6 +40,9 @@ def predict(
     out: Path | None,
     device: str,
     no_timelines: bool,
+    speakers: int | None,
+    asr_model: str | None,
+    language: str | None,
     quiet: bool,
     store: Path,
 ) -> None:
@@ -54,6 +58,7 @@ def predict(
     Examples:
       emoflow predict --corpus demo/new-recordings --model bc_lstm --trained-on demo --store demo/store
       emoflow predict --corpus new-calls --run mlp-meld-0a1b2c3d4e-s1 --out predictions.csv
+      emoflow predict --corpus meetings/ --layout recordings --model bc_lstm --trained-on meld
     """
     from emoflow.models.prediction import predict_corpus, summary_table, write_predictions_file
     from emoflow.models.training.metrics import paper_table
@@ -62,6 +67,7 @@ def predict(
     result = predict_corpus(
         corpus, feature_store, dataset=dataset, layout=layout, run=run_id, model=model, trained_on=trained_on,
         device=device, timelines=not no_timelines, progress=not quiet, log=click.echo,
+        reader_options=recordings_reader_options(speakers, asr_model, language),
     )  # fmt: skip
     click.echo(f"\n{result.table.num_rows} utterances of {result.dataset} in {len(result.summaries)} dialogues:")
     click.echo(format_rows(summary_table(result.summaries).to_pylist()))

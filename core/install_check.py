@@ -63,6 +63,12 @@ def _prefect() -> None:
     from prefect.server.api.server import create_app  # noqa: F401  (the server needs a matching fastapi)
 
 
+def _speech() -> None:
+    import ctranslate2  # noqa: F401
+    import faster_whisper  # noqa: F401
+    import onnxruntime  # noqa: F401
+
+
 def _imported(module: str) -> Callable[[], None]:
     def check() -> None:
         importlib.import_module(module)
@@ -86,6 +92,7 @@ CHECKS: dict[str, tuple[tuple[str, ...], Callable[[], None]]] = {
     "efficientnet_lite_pytorch": (("efficientnet-lite-pytorch",), _imported("efficientnet_lite_pytorch")),
     "prefect_dask": (("prefect-dask", "distributed"), _imported("prefect_dask")),
     "nade": (("nade", "fasttext-numpy2", "lightgbm"), _nade),
+    "faster_whisper": (("faster-whisper", "ctranslate2", "onnxruntime", "av"), _speech),
 }
 
 

@@ -7,6 +7,7 @@ store's ``errors`` table as it is.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -15,6 +16,9 @@ from typing import Any
 import numpy as np
 
 INSTALL_HINT = "install it with: sudo apt-get install -y ffmpeg espeak-ng   (or run `make setup`)"
+
+
+_ADDRESS = re.compile(r" @ 0x[0-9a-fA-F]+")
 
 
 class MediaError(RuntimeError):
@@ -50,6 +54,7 @@ def run_tool(args: list[str], *, subject: Path | str, timeout_s: float = 600) ->
     if completed.returncode != 0:
         message = completed.stderr.decode(errors="replace").strip().splitlines()
         tail = " | ".join(message[-3:]) or f"exit status {completed.returncode}"
+        tail = _ADDRESS.sub("", tail)  # ffmpeg names its decoders by memory address: not part of the reason
         raise MediaError(f"{subject}: {args[0]} failed: {tail}")
     return completed
 

@@ -15,6 +15,7 @@ from typing import Any
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from emoflow.models.training.model_card import CARD_FILE
+from emoflow.recordings.analysis import RecordingAnalysis
 from emoflow.storage.query import connect
 
 
@@ -99,3 +100,37 @@ def publish_errors(store: str | Path, dataset: str, stage: str) -> list[dict[str
         description=f"{dataset}: errors recorded in the store, by stage and reason",
     )
     return rows
+
+
+def recording_summary(analysis: RecordingAnalysis) -> dict[str, Any]:
+    """What one long recording held: length, speakers and their talk time, turns, words, languages, speed."""
+    talk: dict[str, float] = {}
+    for turn in analysis.turns:
+        talk[turn.speaker] = talk.get(turn.speaker, 0.0) + turn.end_s - turn.start_s
+    spent = sum(analysis.seconds.values())
+    return {
+        "recording": analysis.path,
+        "duration_s": round(analysis.duration_s, 2),
+        "speakers": {k: round(v, 2) for k, v in sorted(talk.items())},
+        "speaker_source": sorted({t.speaker_source for t in analysis.turns}),
+        "turns": len(analysis.turns),
+        "words": sum(len(t.text.split()) for t in analysis.turns if t.text),
+        "languages": sorted({t.language for t in analysis.turns if t.language}),
+        "real_time_factor": round(spent / analysis.duration_s, 3) if analysis.duration_s else None,
+    }
+
+
+def publish_recording(dataset: str, dialogue: str, summary: Mapping[str, Any]) -> None:
+    """A Markdown artifact for one analysed recording: speakers and their talk time, turns, words, languages."""
+    speakers = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in summary["speakers"].items())
+    lines = [
+        f"# {dialogue}",
+        "",
+        f"- recording: `{summary['recording']}` ({summary['duration_s']:.1f} s)",
+        f"- speakers ({len(summary['speakers'])}, from {', '.join(summary['speaker_source'])}): {speakers}",
+        f"- turns: {summary['turns']}, words: {summary['words']}",
+        f"- languages: {', '.join(summary['languages']) or 'from the transcript'}",
+        f"- analysis time: {summary['real_time_factor']} × real time",
+    ]
+    create_markdown_artifact("\n".join(lines) + "\n", key=artifact_key("recording", dataset, dialogue),
+                             description=f"{dataset}: speakers, turns and words found in {dialogue}")  # fmt: skip

@@ -5,6 +5,8 @@ different store or an upgraded library never reuses a result, and the code that 
 (:func:`emoflow.core.code_digest.code_identity`: emoflow's version and a digest of the modules' source), so a
 fix re-runs what it touches. Besides:
 
+- recording analysis (``recordings`` layout): the bytes of the media file and its sidecars, the analysis options
+  and code (:func:`emoflow.recordings.ingest.recording_key`);
 - ingest: the dataset, layout and options, the corpus files' paths, sizes and modification times (the
   ingestion itself hashes the media content; an unchanged corpus that was touched re-runs and writes nothing),
   and the ingestion code;
@@ -28,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from emoflow.core.code_digest import code_identity
-from emoflow.storage.hashing import file_digest, json_digest
+from emoflow.storage.hashing import FileDigests, file_digest, json_digest
 from emoflow.storage.lineage import library_versions
 from emoflow.storage.store import FeatureStore
 
@@ -72,6 +74,18 @@ def ingest_key(_: Any, parameters: dict[str, Any]) -> str:
         corpus_listing(p["corpus"]),
         code_identity(INGEST_MODULE),
     )
+
+
+def recording_analysis_key(_: Any, parameters: dict[str, Any]) -> str:
+    """Key of one recording's analysis task."""
+    from emoflow.recordings.ingest import RecordingOptions, recording_key
+
+    p = parameters
+    store = FeatureStore(p["store"])
+    digests = FileDigests(store.cache_dir("file-digests"))
+    key = recording_key(Path(p["corpus"]), p["recording"], RecordingOptions.from_options(**p["options"]), digests)
+    digests.save()
+    return content_key("recording", p["store"], key)
 
 
 def extract_chunk_key(_: Any, parameters: dict[str, Any]) -> str:

@@ -37,7 +37,9 @@ Modalities = Annotated[
 ModelName = Annotated[str, AfterValidator(_known_model), Field(description="A model of `emoflow models`.")]
 ModelNames = Annotated[list[ModelName], Field(min_length=1), AfterValidator(_unique)]
 Seeds = Annotated[list[int], Field(min_length=1), AfterValidator(_unique), Field(description="One run per seed.")]
-Layout = Annotated[Literal["auto", "manifest", "meld", "iemocap"], Field(description="Corpus layout; auto detects it.")]
+Layout = Annotated[
+    Literal["auto", "manifest", "meld", "iemocap", "recordings"], Field(description="Corpus layout; auto detects it.")
+]
 Profile = Annotated[
     str, Field(description="Extractor profile: paper, offline, or a path to a YAML profile (docs/extractors.md).")
 ]

@@ -11,7 +11,7 @@ from emoflow.flows.cache_keys import predict_key
 from emoflow.flows.device_slot import device_slot
 from emoflow.flows.ingest_flow import ingest_stage
 from emoflow.flows.outcomes import Job, run_jobs
-from emoflow.flows.parameters import Dataset, Device, Layout, Store
+from emoflow.flows.parameters import Dataset, Device, Layout, Options, Store
 from emoflow.flows.retries import RETRY_OPTIONS
 from emoflow.flows.task_runner import make_task_runner
 from emoflow.models.prediction import plan_prediction, predict_dataset
@@ -48,26 +48,29 @@ def predict(
     trained_on: Dataset | None = None,
     device: Device = "auto",
     timelines: bool = True,
+    options: Options | None = None,
     refresh: bool = False,
 ) -> dict[str, Any]:
     """Predict an emotion for every utterance of CORPUS with a trained model (its promoted run by default).
 
     Args:
-        corpus: New recordings: a manifest (labels and splits optional), or a MELD/IEMOCAP folder.
+        corpus: New recordings: a manifest (labels and splits optional), a MELD/IEMOCAP folder, or a folder of
+            long recordings (one conversation per media file).
         store: The feature store folder holding the trained run.
         dataset: The recordings' name in the store (default: the corpus folder's name).
-        layout: auto, manifest, meld or iemocap.
+        layout: auto, manifest, meld, iemocap or recordings.
         model: A model name; its promoted run for trained_on, else its best run by validation weighted F1.
         run_id: A run id instead of model.
         trained_on: The dataset the model was trained on (default: the only one it was).
         device: auto, cpu, cuda or cuda:N.
         timelines: Draw one timeline PNG per dialogue.
+        options: Reader options, e.g. {"speakers": 2, "language": "en"} for long recordings.
         refresh: Run every task even when its result is cached.
     """
     feature_store = FeatureStore(store)
     chosen, how, name = plan_prediction(feature_store, corpus, dataset, run=run_id, model=model, trained_on=trained_on)
     get_run_logger().info(f"model: {chosen} ({how})")
-    ingest_stage(corpus, name, store, layout, None, refresh)
+    ingest_stage(corpus, name, store, layout, options, refresh)
     current = any(feature_store.predictions_dir(chosen).glob(f"prediction-{name}.parquet"))
     job = Job(f"predict {name}", predict_task, (store, name, chosen, device, timelines), current)
     (outcome,) = run_jobs(store, [job], refresh=refresh)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
@@ -32,7 +32,8 @@ from emoflow.models.training.plots import plot_timeline
 from emoflow.models.training.promotion import read_current
 from emoflow.models.training.runs import data_spec, load_checkpoint, predictions_table, stored_runs
 from emoflow.models.training.trainer import predict
-from emoflow.storage import FeatureStore, ingest_corpus
+from emoflow.recordings.layouts import ingest_any
+from emoflow.storage import FeatureStore
 from emoflow.storage.ingest import dataset_name
 from emoflow.storage.lineage import make_lineage
 
@@ -209,12 +210,26 @@ def dialogue_summaries(table: pa.Table) -> list[DialogueSummary]:
 def draw_timelines(store: FeatureStore, run_id: str, dataset: str, table: pa.Table) -> dict[str, Path]:
     """One timeline PNG per dialogue under ``timelines/run=<run>/dataset=<dataset>/``; dialogue id -> path."""
     folder = store.root / "timelines" / f"run={run_id}" / f"dataset={dataset}"
+    segments = recording_segments(store, dataset)
     paths = {}
     for dialogue_id, turns in dialogue_turns(table).items():
         path = folder / f"{safe_file_name(dialogue_id)}.png"
+        timed = [segments[t["utterance_id"]] for t in turns if t["utterance_id"] in segments]
+        if len(timed) == len(turns) and len({media for media, _, _ in timed}) == 1:  # one long recording
+            turns = [{**t, "start_s": start, "end_s": end} for t, (_, start, end) in zip(turns, timed, strict=True)]
         plot_timeline(turns, path, f"{dialogue_id}: predicted emotion per turn ({turns[0]['model']}, {run_id})")
         paths[dialogue_id] = path
     return paths
+
+
+def recording_segments(store: FeatureStore, dataset: str) -> dict[str, tuple[str | None, float, float]]:
+    """Utterance id -> (media file, start, end) for the utterances that are timed segments of a media file."""
+    utterances = store.read_utterances(dataset).select(["utterance_id", "video_path", "audio_path", "start_s", "end_s"])
+    return {
+        row["utterance_id"]: (row["video_path"] or row["audio_path"], row["start_s"], row["end_s"])
+        for row in utterances.to_pylist()
+        if row["start_s"] is not None and row["end_s"] is not None
+    }
 
 
 def safe_file_name(name: str) -> str:
@@ -258,13 +273,15 @@ def predict_corpus(
     timelines: bool = True,
     progress: bool = True,
     log: Callable[[str], None] | None = None,
+    reader_options: Mapping[str, Any] | None = None,
 ) -> PredictionResult:
     """Ingest ``corpus`` (labels and splits optional) as ``dataset`` and predict it with the chosen run.
 
-    The run and the dataset name come from :func:`plan_prediction`.
+    The run and the dataset name come from :func:`plan_prediction`; ``reader_options`` go to the layout's reader
+    (for long recordings: ``speakers``, ``asr_model``, ``language``).
     """
     run_id, how, dataset = plan_prediction(store, corpus, dataset, run=run, model=model, trained_on=trained_on)
-    report = ingest_corpus(corpus, dataset, store, layout=layout, progress=progress)
+    report = ingest_any(corpus, dataset, store, layout=layout, progress=progress, **dict(reader_options or {}))
     if log:
         log(report.summary())
         log(f"model: {run_id} ({how})")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,7 +12,7 @@ from typing import Any
 import pyarrow as pa
 from tqdm.auto import tqdm
 
-from emoflow.storage.corpora import read_corpus
+from emoflow.storage.corpora import RawCorpus, read_corpus
 from emoflow.storage.hashing import FileDigests, table_fingerprint, utterance_hash
 from emoflow.storage.lineage import make_lineage
 from emoflow.storage.schema import UTTERANCES
@@ -89,7 +89,26 @@ def ingest_corpus(
     :class:`IngestError` before anything is written. ``options`` go to the layout's reader.
     """
     raw = read_corpus(Path(corpus), layout, **options)
+    return ingest_raw_corpus(raw, Path(corpus), dataset, store, strict=strict, progress=progress, options=options)
+
+
+def ingest_raw_corpus(
+    raw: RawCorpus,
+    corpus: Path,
+    dataset: str,
+    store: FeatureStore,
+    *,
+    strict: bool = False,
+    progress: bool = True,
+    options: Mapping[str, Any] | None = None,
+    problems: Sequence[RowProblem] = (),
+) -> IngestReport:
+    """Validate and write the rows a reader produced from ``corpus``; ``problems`` the reader found join them.
+
+    The shared second half of every layout's ingestion: what :func:`ingest_corpus` does after reading.
+    """
     checked = validate_corpus(raw)
+    checked.problems[:0] = problems
     if strict and checked.problems:
         raise IngestError(checked.problems)
 
@@ -125,7 +144,7 @@ def ingest_corpus(
             corpus=str(Path(corpus).resolve()),
             layout=raw.layout,
             files=[str(f) for f in raw.files],
-            options=options,
+            options=dict(options or {}),
             fingerprint=fingerprint,
         )
         store.write_utterances(dataset, table, lineage)

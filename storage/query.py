@@ -1,4 +1,4 @@
-"""SQL over the store: DuckDB views ``utterances``, ``features``, ``errors``, ``predictions`` and ``lineage``.
+"""SQL over the store: views ``utterances``, ``features``, ``transcripts``, ``errors``, ``predictions``, ``lineage``.
 
 Each view reads the Parquet parts in place with Hive partitioning, so the partition keys (``dataset``,
 ``modality``, ``extractor``, ``run``) are ordinary columns, always text. A table the store does not hold yet is
@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from emoflow.storage.schema import ERRORS, PREDICTIONS, UTTERANCES
+from emoflow.storage.schema import ERRORS, PREDICTIONS, TRANSCRIPTS, UTTERANCES
 
 VIEWS: dict[str, tuple[str, pa.Schema]] = {  # the tables; the lineage view is built from their files
     "utterances": ("utterances/dataset=*/*.parquet", UTTERANCES.append(pa.field("dataset", pa.string()))),
@@ -36,6 +36,7 @@ VIEWS: dict[str, tuple[str, pa.Schema]] = {  # the tables; the lineage view is b
         ),
     ),
     "errors": ("errors/dataset=*/*.parquet", ERRORS.append(pa.field("dataset", pa.string()))),
+    "transcripts": ("transcripts/dataset=*/*.parquet", TRANSCRIPTS.append(pa.field("dataset", pa.string()))),
     "predictions": ("predictions/run=*/*.parquet", PREDICTIONS.append(pa.field("run", pa.string()))),
 }
 
@@ -44,6 +45,7 @@ PARTITION_KEYS = {
     "utterances": ("dataset",),
     "features": ("dataset", "modality", "extractor"),
     "errors": ("dataset",),
+    "transcripts": ("dataset",),
     "predictions": ("run",),
 }
 """The Hive partition keys of each view, always read as text."""
@@ -51,7 +53,7 @@ PARTITION_KEYS = {
 
 READING_STATEMENTS = {"SELECT", "EXPLAIN", "PRAGMA"}
 """Statement types :func:`query` runs (``DESCRIBE``, ``SHOW`` and ``SUMMARIZE`` are ``SELECT``s to DuckDB)."""
-LINEAGE_PATTERNS = tuple(VIEWS[name][0] for name in ("utterances", "features", "predictions"))
+LINEAGE_PATTERNS = tuple(VIEWS[name][0] for name in ("utterances", "features", "transcripts", "predictions"))
 """The files whose lineage the ``lineage`` view lists (errors files carry none)."""
 
 

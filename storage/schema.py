@@ -37,6 +37,35 @@ UTTERANCES = pa.schema(
 """One row per utterance: the manifest columns (media paths made absolute), a content hash of the utterance's
 inputs (text, media bytes, segment) and ``source``, the file and line the row was read from."""
 
+WORD = pa.struct(
+    [
+        pa.field("word", pa.string()),
+        pa.field("start_s", pa.float64()),
+        pa.field("end_s", pa.float64()),
+        pa.field("probability", pa.float32()),
+    ]
+)
+TRANSCRIPTS = pa.schema(
+    [
+        pa.field("dialogue_id", pa.string(), nullable=False),
+        pa.field("utterance_id", pa.string(), nullable=False),
+        pa.field("turn", pa.int32(), nullable=False),
+        pa.field("recording", pa.string(), nullable=False),
+        pa.field("start_s", pa.float64(), nullable=False),
+        pa.field("end_s", pa.float64(), nullable=False),
+        pa.field("speaker", pa.string(), nullable=False),
+        pa.field("speaker_source", pa.string(), nullable=False),
+        pa.field("text", pa.string()),
+        pa.field("text_source", pa.string(), nullable=False),
+        pa.field("language", pa.string()),
+        pa.field("language_probability", pa.float32()),
+        pa.field("words", pa.list_(WORD)),
+    ]
+)
+"""One row per utterance found in a long recording (the ``recordings`` layout): where its segment, speaker
+(``transcript``, ``rttm``, ``channel`` or ``clustering``) and text (``transcript`` or ``asr``) came from, the
+recognised language and words with their times in the recording."""
+
 ERRORS = pa.schema(
     [
         pa.field("utterance_id", pa.string()),

@@ -4,6 +4,7 @@ Layout (see ``docs/feature-store.md``)::
 
     utterances/dataset=<d>/part-0.parquet
     features/dataset=<d>/modality=<m>/extractor=<id>/<part>.parquet
+    transcripts/dataset=<d>/part-0.parquet
     errors/dataset=<d>/<stage>-<key>.parquet
     predictions/run=<run id>/part-0.parquet
     runs/<run id>/...
@@ -26,7 +27,15 @@ import pyarrow.parquet as pq
 from emoflow.storage.atomic import sweep_leftovers
 from emoflow.storage.hashing import json_digest
 from emoflow.storage.parquet_io import parquet_files, read_lineage, read_parts, write_table_atomic
-from emoflow.storage.schema import ERRORS, MODALITIES, PREDICTIONS, PURPOSES, UTTERANCES, feature_schema
+from emoflow.storage.schema import (
+    ERRORS,
+    MODALITIES,
+    PREDICTIONS,
+    PURPOSES,
+    TRANSCRIPTS,
+    UTTERANCES,
+    feature_schema,
+)
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.+-]*$")
 
@@ -140,6 +149,19 @@ class FeatureStore:
         """Lineage of the dataset's utterances (empty when it was never ingested)."""
         files = parquet_files(self.utterances_dir(dataset))
         return read_lineage(files[0]) if files else {}
+
+    # -- transcripts of long recordings ------------------------------------------------------------------------
+    def transcripts_path(self, dataset: str) -> Path:
+        """The file of the dataset's transcripts table (datasets from the ``recordings`` layout have one)."""
+        return self.root / "transcripts" / f"dataset={check_name('dataset', dataset)}" / "part-0.parquet"
+
+    def write_transcripts(self, dataset: str, table: pa.Table, lineage: dict[str, Any]) -> Path:
+        """Replace the dataset's transcripts, atomically."""
+        return write_table_atomic(table.cast(TRANSCRIPTS), self.transcripts_path(dataset), lineage)
+
+    def read_transcripts(self, dataset: str) -> pa.Table:
+        """The dataset's transcripts (empty when it has none)."""
+        return read_parts(self.transcripts_path(dataset).parent, TRANSCRIPTS)
 
     # -- errors ----------------------------------------------------------------------------------------------
     def replace_errors(self, dataset: str, stage: str, key: str, records: Sequence[ErrorRecord]) -> Path | None:

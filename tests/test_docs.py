@@ -15,7 +15,7 @@ from emoflow.storage import ErrorRecord, ingest_corpus, query
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 SQL_BLOCKS = [
     block
-    for page in ("feature-store.md", "extractors.md", "models.md")
+    for page in ("feature-store.md", "extractors.md", "models.md", "recordings.md")
     for block in re.findall(r"```sql\n(.*?)```", (DOCS / page).read_text(), flags=re.DOTALL)
 ]
 
@@ -46,6 +46,25 @@ def full_store(store, write_corpus, monkeypatch):
         }
     )
     store.write_predictions("r1", "c", "evaluation", predictions, {"classes": ["joy", "sadness"]})
+    words = [[{"word": " hello", "start_s": 0.1, "end_s": 0.4, "probability": 0.7}], []]
+    transcripts = pa.table(
+        {
+            "dialogue_id": ["d1"] * 2,
+            "utterance_id": ["u0", "u1"],
+            "turn": [0, 1],
+            "recording": ["d1.mp4"] * 2,
+            "start_s": [0.0, 1.2],
+            "end_s": [1.0, 2.5],
+            "speaker": ["SPEAKER_1", "SPEAKER_2"],
+            "speaker_source": ["clustering", "clustering"],
+            "text": ["hello", "fine"],
+            "text_source": ["asr", "transcript"],
+            "language": ["en", None],
+            "language_probability": [0.9, None],
+            "words": words,
+        }
+    )
+    store.write_transcripts("c", transcripts, {"layout": "recordings"})
     monkeypatch.chdir("/")  # the examples name store files by relative paths, from any working directory
     return store
 

@@ -71,8 +71,11 @@ def plot_timeline(turns: Sequence[dict[str, Any]], path: Path, title: str) -> Pa
     """A dialogue's predicted emotion per turn, one lane per speaker.
 
     A dot per utterance coloured by its emotion, its size and the printed number the probability of that
-    emotion; the gold label too, when it is known.
+    emotion; the gold label too, when it is known. Turns that carry ``start_s``/``end_s`` (segments of one long
+    recording) are drawn as bars over time instead.
     """
+    if all(t.get("start_s") is not None for t in turns):
+        return _plot_time_lanes(turns, path, title)
     classes = list(turns[0]["classes"])
     colours = plt.get_cmap("tab10")
     speakers = list(dict.fromkeys(t["speaker"] for t in turns))
@@ -94,6 +97,34 @@ def plot_timeline(turns: Sequence[dict[str, Any]], path: Path, title: str) -> Pa
     shown = [c for c in classes if any(t["predicted"] == c for t in turns)]
     handles = [
         plt.Line2D([], [], marker="o", linestyle="", color=colours(classes.index(c) % 10), label=c) for c in shown
+    ]
+    axis.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
+    figure.tight_layout()
+    save_figure(figure, path, dpi=110)
+    return path
+
+
+def _plot_time_lanes(turns: Sequence[dict[str, Any]], path: Path, title: str) -> Path:
+    """A recording's predicted emotions over time: one lane per speaker, one bar per utterance."""
+    classes = list(turns[0]["classes"])
+    colours = plt.get_cmap("tab10")
+    speakers = sorted({t["speaker"] for t in turns})
+    lane = {s: i for i, s in enumerate(speakers)}
+    end = max(t["end_s"] for t in turns)
+    figure, axis = plt.subplots(figsize=(min(24.0, max(7.0, 1.5 + end / 6)), 1.4 + 0.7 * len(speakers)))
+    for turn in turns:
+        colour = colours(classes.index(turn["predicted"]) % 10)
+        span = (turn["start_s"], turn["end_s"] - turn["start_s"])
+        axis.broken_barh([span], (lane[turn["speaker"]] - 0.35, 0.7), facecolors=colour,
+                         alpha=0.35 + 0.6 * turn["confidence"], edgecolor="black", linewidth=0.4)  # fmt: skip
+    axis.set_yticks(range(len(speakers)), speakers)
+    axis.set_ylim(-0.6, len(speakers) - 0.4)
+    axis.set_xlim(0, end * 1.01)
+    axis.set_xlabel("seconds into the recording")
+    axis.set_title(title.replace("per turn", "over time"), fontsize=9)
+    shown = [c for c in classes if any(t["predicted"] == c for t in turns)]
+    handles = [
+        plt.Line2D([], [], marker="s", linestyle="", color=colours(classes.index(c) % 10), label=c) for c in shown
     ]
     axis.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
     figure.tight_layout()

@@ -64,7 +64,7 @@ def test_bad_sql_and_missing_store_say_so(store, tmp_path):
     with pytest.raises(FileNotFoundError, match="no feature store at"):
         connect(tmp_path / "nothing")
     store.root.mkdir(parents=True)
-    with pytest.raises(ValueError, match=r"(?s)query failed: .*views: utterances, features, errors, predictions"):
+    with pytest.raises(ValueError, match=r"(?s)query failed: .*views: utterances, features, errors, transcripts"):
         query(store.root, "SELECT * FROM nonsense")
 
 
