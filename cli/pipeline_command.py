@@ -25,6 +25,11 @@ EXAMPLE_QUERIES = (
     "SELECT label, predicted, count(*) AS n FROM predictions WHERE split = 'test' GROUP BY ALL ORDER BY n DESC "
     "LIMIT 10",
 )
+TRANSCRIPT_QUERY = (
+    "SELECT t.speaker, round(t.start_s, 1) AS start_s, round(t.end_s, 1) AS end_s, p.predicted, t.text "
+    "FROM transcripts t JOIN predictions p USING (dataset, utterance_id) WHERE t.dataset = 'long-recordings' "
+    "ORDER BY t.start_s"
+)
 
 
 def run_pipeline_command(task_runner: str | None, **parameters: Any) -> None:
@@ -46,10 +51,10 @@ def run_pipeline_command(task_runner: str | None, **parameters: Any) -> None:
         click.echo((store.run_dir(run["run_id"]) / "report.md").read_text())
 
 
-def echo_examples(store: Path) -> None:
-    """Print three example queries over ``store`` with their results."""
+def echo_examples(store: Path, queries: tuple[str, ...] = EXAMPLE_QUERIES) -> None:
+    """Print example queries over ``store`` with their results."""
     con = connect(store)
-    for sql in EXAMPLE_QUERIES:
+    for sql in queries:
         click.echo(f'\n$ emoflow query --store {store} "{sql}"')
         click.echo(con.sql(sql))
 
@@ -145,11 +150,12 @@ def demo(out: Path, model: str, epochs: int, modalities: str, train_on: str, qui
     extracts text, audio and visual features with the offline profile, trains MODEL on its text, evaluates
     it, and prints the metrics table next to the majority-class baseline, and example queries. Then a call the
     model never saw is rendered without labels into OUT/new-recordings and predicted (emoflow predict): its
-    timeline summary and the PNG's path are printed. A second run is served from the cache.
+    timeline summary and the PNG's path are printed. Last, the same call as one long mp4 with no transcript
+    (OUT/long-recordings) is segmented, transcribed and split by speaker, then predicted (--layout recordings).
+    A second run is served from the cache.
     """
     from emoflow.cli.demo_corpus import make_demo_corpus, make_new_recordings
-    from emoflow.cli.predict_command import format_rows
-    from emoflow.models.prediction import predict_corpus, summary_table
+    from emoflow.cli.demo_corpus.conversations import make_long_recordings
 
     made = make_demo_corpus(out / "corpus", progress=not quiet)
     click.echo(f"corpus: {made.manifest} ({made.clips} clips, {made.rendered} rendered now)")
@@ -162,13 +168,24 @@ def demo(out: Path, model: str, epochs: int, modalities: str, train_on: str, qui
     click.echo(majority_baseline_line(FeatureStore(store), "demo"))
     echo_examples(store)
     new = make_new_recordings(out / "new-recordings", progress=not quiet)
-    click.echo(f"\n$ emoflow predict --corpus {new.manifest} --model {model} --trained-on demo --store {store}")
-    result = predict_corpus(new.manifest, FeatureStore(store), dataset="new-recordings", model=model,
+    show_prediction(new.manifest, store, "new-recordings", model)
+    show_prediction(make_long_recordings(out / "long-recordings"), store, "long-recordings", model, layout="recordings")
+    echo_examples(store, (TRANSCRIPT_QUERY,))
+    click.echo(f"\nThe store is at {store.resolve()}. More in docs/feature-store.md and docs/orchestration.md.")
+
+
+def show_prediction(corpus: Path, store: Path, dataset: str, model: str, *, layout: str = "auto") -> None:
+    """Predict ``corpus`` with the demo's model as ``emoflow predict`` does, printing the command and results."""
+    from emoflow.cli.predict_command import format_rows
+    from emoflow.models.prediction import predict_corpus, summary_table
+
+    flag = "" if layout == "auto" else f" --layout {layout}"
+    click.echo(f"\n$ emoflow predict --corpus {corpus}{flag} --model {model} --trained-on demo --store {store}")
+    result = predict_corpus(corpus, FeatureStore(store), dataset=dataset, layout=layout, model=model,
                             trained_on="demo", progress=False, log=click.echo)  # fmt: skip
     click.echo(format_rows(summary_table(result.summaries).to_pylist()))
     for dialogue, path in result.timelines.items():
         click.echo(f"timeline of {dialogue}: {path.resolve()}")
-    click.echo(f"\nThe store is at {store.resolve()}. More in docs/feature-store.md and docs/orchestration.md.")
 
 
 def majority_baseline_line(store: FeatureStore, dataset: str) -> str:

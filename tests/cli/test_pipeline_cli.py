@@ -80,5 +80,13 @@ def test_demo_runs_the_pipeline_and_prints_metrics_and_queries(prefect_server, d
     ).read_text().splitlines()[0]
     timeline = re.search(r"timeline of call-0142: (\S+\.png)", result.output)
     assert timeline and Path(timeline[1]).is_file()
-    assert result.output.count("$ emoflow query --store") == 3 and "│ test    │" in result.output
+    # the same call as one long mp4, segmented, transcribed and split by speaker before it is predicted
+    assert (out / "long-recordings" / "call-0142.mp4").is_file()
+    assert f"--corpus {out / 'long-recordings'} --layout recordings" in result.output
+    found = re.search(r"long-recordings: (\d+) of (\d+) utterances", result.output)
+    assert found and int(found[1]) == int(found[2]) >= 6, result.output
+    assert result.output.count("timeline of call-0142:") == 2
+    assert result.output.count("$ emoflow query --store") == 4 and "│ test    │" in result.output
+    assert "FROM transcripts t JOIN predictions p" in result.output and "birthday present" in result.output
+    assert "│ S1      │" in result.output and "│ S2      │" in result.output  # two speakers told apart
     assert f"The store is at {(out / 'store').resolve()}" in result.output
