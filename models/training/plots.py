@@ -94,14 +94,7 @@ def plot_timeline(turns: Sequence[dict[str, Any]], path: Path, title: str) -> Pa
     axis.set_xticks(range(len(turns)), [str(t["turn"]) for t in turns])
     axis.set_xlabel("turn")
     axis.set_title(title, fontsize=9)
-    shown = [c for c in classes if any(t["predicted"] == c for t in turns)]
-    handles = [
-        plt.Line2D([], [], marker="o", linestyle="", color=colours(classes.index(c) % 10), label=c) for c in shown
-    ]
-    axis.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
-    figure.tight_layout()
-    save_figure(figure, path, dpi=110)
-    return path
+    return _save_with_legend(figure, axis, turns, classes, "o", path)
 
 
 def _plot_time_lanes(turns: Sequence[dict[str, Any]], path: Path, title: str) -> Path:
@@ -122,9 +115,17 @@ def _plot_time_lanes(turns: Sequence[dict[str, Any]], path: Path, title: str) ->
     axis.set_xlim(0, end * 1.01)
     axis.set_xlabel("seconds into the recording")
     axis.set_title(title.replace("per turn", "over time"), fontsize=9)
+    return _save_with_legend(figure, axis, turns, classes, "s", path)
+
+
+def _save_with_legend(
+    figure: Any, axis: Any, turns: Sequence[dict[str, Any]], classes: list[str], marker: str, path: Path
+) -> Path:
+    """A legend of the emotions the timeline shows (in the classes' colours) beside it, then the PNG."""
+    colours = plt.get_cmap("tab10")
     shown = [c for c in classes if any(t["predicted"] == c for t in turns)]
     handles = [
-        plt.Line2D([], [], marker="s", linestyle="", color=colours(classes.index(c) % 10), label=c) for c in shown
+        plt.Line2D([], [], marker=marker, linestyle="", color=colours(classes.index(c) % 10), label=c) for c in shown
     ]
     axis.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
     figure.tight_layout()
