@@ -20,7 +20,6 @@ import numpy as np
 
 from emoflow.recordings.audio import RecordingAudio
 from emoflow.recordings.segmentation import Segment
-from emoflow.recordings.speaker_embeddings import embed_speech
 
 DISTANCE_THRESHOLD = 0.22
 CHANNEL_DOMINANCE_DB = 12.0
@@ -64,6 +63,8 @@ def estimated_speakers(embeddings: np.ndarray) -> int:
 
 def segment_embeddings(audio: RecordingAudio, segments: Sequence[Segment]) -> np.ndarray:
     """One GE2E embedding per segment (short segments widened to :data:`MIN_EMBED_S` around their middle)."""
+    from emoflow.recordings.speaker_embeddings import embed_speech  # torch: imported when speakers are needed
+
     rows = []
     for segment in segments:
         start, end = segment.start_s, segment.end_s
