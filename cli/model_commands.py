@@ -6,20 +6,22 @@ from pathlib import Path
 
 import click
 
-from emoflow.cli.options import csv_list, echo_options, feature_choice, parse_settings, store_option
+from emoflow.cli.options import (
+    csv_list,
+    echo_options,
+    feature_choice,
+    given_settings,
+    modalities_option,
+    settings_option,
+    store_option,
+)
 from emoflow.storage import FeatureStore
-from emoflow.storage.schema import MODALITIES
 
 
 @click.command()
 @click.option("--dataset", required=True, help="A dataset in the store with extracted features.")
 @click.option("--model", required=True, help="Model name (see `emoflow models`): mlp, bc_lstm, dialoguegcn, ...")
-@click.option(
-    "--modalities",
-    default="text,audio,visual",
-    show_default=True,
-    help="Comma-separated non-empty subset of text, audio, visual.",
-)
+@modalities_option("text,audio,visual", "Modalities to train on, comma-separated or repeated.")
 @click.option(
     "--features",
     "feature_pairs",
@@ -35,21 +37,21 @@ from emoflow.storage.schema import MODALITIES
     "--settings",
     help="A YAML file of model settings (default: configs/models/<model>.yaml).",
 )
-@click.option("--set", "model_settings", multiple=True, metavar="KEY=VALUE", help="Override a model option.")
-@click.option("--train-set", "train_settings", multiple=True, metavar="KEY=VALUE",
-              help="Override a training option (lr, batch_size, patience, class_weights, ...).")  # fmt: skip
+@settings_option("model", was_set=True)
+@settings_option("train")
 @click.option("--device", default="auto", show_default=True, help="auto (CUDA when present), cpu, cuda, cuda:N.")
 @store_option
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 def train(
     dataset: str,
     model: str,
-    modalities: str,
+    modalities: tuple[str, ...],
     feature_pairs: tuple[str, ...],
     epochs: int | None,
     seeds: str,
     settings: str | None,
     model_settings: tuple[str, ...],
+    old_settings: tuple[str, ...],
     train_settings: tuple[str, ...],
     device: str,
     store: Path,
@@ -68,17 +70,15 @@ def train(
     """
     from emoflow.models.training.runs import seed_summary, train_runs
 
-    chosen = csv_list(modalities, "modality")
-    unknown = sorted(set(chosen) - set(MODALITIES))
-    if unknown:
-        raise click.BadParameter(f"unknown modalities {unknown}; valid: {', '.join(MODALITIES)}")
+    chosen = list(modalities)
     seed_list = [int(s) for s in csv_list(seeds, "seed", integers=True)]
-    train_overrides = {**parse_settings(train_settings), "device": device}
+    train_overrides = {**given_settings("train", train_settings), "device": device}
     if epochs is not None:
         train_overrides["epochs"] = epochs
     results = train_runs(
         FeatureStore(store), dataset, model, chosen, features=feature_choice(feature_pairs), seeds=seed_list,
-        settings=settings, model_overrides=parse_settings(model_settings), train_overrides=train_overrides,
+        settings=settings, model_overrides=given_settings("model", model_settings, old_settings),
+        train_overrides=train_overrides,
         progress=not quiet,
     )  # fmt: skip
     for result in results:

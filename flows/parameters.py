@@ -10,6 +10,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field
 
+from emoflow.extractors.profiles import PROFILES_HELP
+
 Modality = Literal["text", "audio", "visual"]
 
 
@@ -40,9 +42,7 @@ Seeds = Annotated[list[int], Field(min_length=1), AfterValidator(_unique), Field
 Layout = Annotated[
     Literal["auto", "manifest", "meld", "iemocap", "recordings"], Field(description="Corpus layout; auto detects it.")
 ]
-Profile = Annotated[
-    str, Field(description="Extractor profile: paper, offline, or a path to a YAML profile (docs/extractors.md).")
-]
+Profile = Annotated[str, Field(description=f"Extractor profile: {PROFILES_HELP}.")]
 Options = Annotated[dict[str, Any], Field(description='Option overrides, e.g. {"batch_size": 16}.')]
 FeatureChoice = Annotated[
     dict[Modality, str], Field(description="Feature table per modality: an extractor id from `emoflow store ls`.")

@@ -102,7 +102,9 @@ def resolve_features(
         elif len(mains) == 1:
             resolved[modality] = STREAM_SEPARATOR.join([mains[0], *sorted(streams)])
         elif not options:
-            raise KeyError(f"dataset {dataset!r} has no {modality} features; run emoflow extract --modality {modality}")
+            raise KeyError(
+                f"dataset {dataset!r} has no {modality} features; run emoflow extract --modalities {modality}"
+            )
         else:
             raise ValueError(
                 f"dataset {dataset!r} has several {modality} feature tables ({', '.join(options)}); "

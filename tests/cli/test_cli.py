@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
@@ -49,6 +50,25 @@ def test_help_listing_and_queries_do_not_import_the_heavy_libraries(tmp_path, wr
     done = subprocess.run([sys.executable, "-c", LIGHT_COMMANDS, str(tmp_path / "store"), *HEAVY],
                           capture_output=True, text=True, check=True)  # fmt: skip
     assert done.stdout.split() == [], done.stdout
+
+
+def test_an_option_has_one_spelling_one_default_and_one_help_in_every_command():
+    seen: dict[str, tuple] = {}
+    commands = [c for c in cli.commands.values() if not isinstance(c, click.Group)]
+    for command in commands:
+        for option in (p for p in command.params if isinstance(p, click.Option)):
+            visible = [flag for flag in option.opts if not option.hidden]
+            assert not {"--set", "--modality"} & set(visible), f"{command.name} still shows {visible}"
+            flag = option.opts[0]
+            if flag in ("--profile", "--modalities", "--extractor-set", "--model-set", "--train-set"):
+                seen.setdefault(flag, (command.name, option.default, option.help))
+                first = seen[flag]
+                if flag == "--modalities":  # the default differs by purpose (extract: all three); the form does not
+                    assert option.multiple and option.callback is not None, command.name
+                else:
+                    assert (option.default, option.help) == first[1:], f"{flag} in {command.name} vs {first[0]}"
+    assert seen["--profile"][1] == "offline" and "a fresh install" in seen["--profile"][2]
+    assert {"--extractor-set", "--model-set", "--train-set"} <= set(seen)
 
 
 def test_console_script_is_installed():

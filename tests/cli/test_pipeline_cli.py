@@ -31,7 +31,7 @@ def test_pipeline_command_errors_are_one_clear_line(prefect_server, write_corpus
     base = ["pipeline", "--corpus", str(corpus), "--store", str(tmp_path / "store")]
     for extra, message in (
         (["--modalities", "smell"], "modalities"),
-        (["--profile", "offline", "--set", "colour=red"], "no extractor in this run has the option(s) colour"),
+        (["--extractor-set", "colour=red"], "no extractor in this run has the option(s) colour"),
         (["--seeds", "one"], "is not a comma-separated list of integers"),
         (["--task-runner", f"tcp://127.0.0.1:{free_port()}"], "no Dask scheduler answers at tcp://127.0.0.1:"),
         (["--task-runner", '{"cluster_class": "dask_jobqueue.SLURMCluster"}'], "pip install dask-jobqueue"),

@@ -46,6 +46,7 @@ def test_train_prints_weighted_f1_first_and_mean_std_over_seeds(synthetic_store)
         "--quiet",
     )
     assert result.exit_code == 0, result.output
+    assert "use --model-set instead" in result.output  # train's old --set (a model option) still works, deprecated
     lines = result.output.splitlines()
     runs = [line for line in lines if line.startswith("mlp-syn-")]
     assert len(runs) == 2 and all(": test weighted F1 " in line for line in runs)
@@ -65,7 +66,7 @@ def test_train_names_what_is_wrong(synthetic_store):
     smell = run("train", "--dataset", "syn", "--model", "mlp", "--modalities", "smell", "--store", synthetic_store)
     assert smell.exit_code == 2 and "unknown modalities ['smell']" in smell.output
     visual = run("train", "--dataset", "syn", "--model", "mlp", "--modalities", "visual", "--store", synthetic_store)
-    assert visual.exit_code == 1 and "has no visual features; run emoflow extract --modality visual" in visual.output
+    assert visual.exit_code == 1 and "has no visual features; run emoflow extract --modalities visual" in visual.output
     features = run(
         "train",
         "--dataset",
@@ -90,7 +91,7 @@ def test_train_names_what_is_wrong(synthetic_store):
         "mlp",
         "--modalities",
         "text",
-        "--set",
+        "--model-set",
         "depth=2",
         "--store",
         synthetic_store,
@@ -134,7 +135,7 @@ PAPER_MODELS = {
 
 @pytest.mark.parametrize("model", sorted(PAPER_MODELS))
 def test_the_papers_models_train_and_evaluate_with_their_options(model, synthetic_store):
-    settings = [arg for value in PAPER_MODELS[model] for arg in ("--set", value)]
+    settings = [arg for value in PAPER_MODELS[model] for arg in ("--model-set", value)]
     result = run("train", "--dataset", "syn", "--model", model, "--modalities", "text,audio", "--epochs", "2",
                  *settings, "--store", synthetic_store, "--quiet")  # fmt: skip
     assert result.exit_code == 0, result.output
@@ -149,6 +150,6 @@ def test_the_papers_models_train_and_evaluate_with_their_options(model, syntheti
 
 def test_a_sentiment_mapping_that_misses_a_class_is_a_one_line_error(synthetic_store):
     result = run("train", "--dataset", "syn", "--model", "cmcf_agcn", "--modalities", "text", "--epochs", "1",
-                 "--set", "sentiment={mood0: positive}", "--store", synthetic_store, "--quiet")  # fmt: skip
+                 "--model-set", "sentiment={mood0: positive}", "--store", synthetic_store, "--quiet")  # fmt: skip
     assert result.exit_code != 0
     assert "classes ['mood1', 'mood2'] have no sentiment" in result.output

@@ -108,9 +108,11 @@ def test_changed_text_is_extracted_again(small_corpus, tmp_path):
 
 def test_cli_extract_then_query_the_lineage(small_store):
     runner = CliRunner()
-    args = ["extract", "--dataset", "small", "--store", str(small_store.root), "--profile", "offline", "--quiet"]
-    result = runner.invoke(cli, [*args, "--modality", "visual", "--set", "max_frames=1", "--set", "faces=whole"])
+    args = ["extract", "--dataset", "small", "--store", str(small_store.root), "--quiet"]  # the offline profile
+    options = ["--extractor-set", "max_frames=1", "--extractor-set", "faces=whole"]
+    result = runner.invoke(cli, [*args, "--modalities", "visual", *options])
     assert result.exit_code == 0, result.output
+    assert "deprecated" not in result.output
     assert "24 of 26 utterances extracted" in result.output and "2 failed (recorded in errors)" in result.output
     sql = (
         "SELECT json_extract_string(decode(value), '$.config.faces') AS faces FROM parquet_kv_metadata("
@@ -118,21 +120,23 @@ def test_cli_extract_then_query_the_lineage(small_store):
     )
     shown = runner.invoke(cli, ["query", sql, "--store", str(small_store.root), "--format", "csv"])
     assert shown.output.split() == ["faces", "whole"]
+    # the old spellings still work for one release, with a deprecation message naming the new ones
     again = runner.invoke(cli, [*args, "--modality", "visual", "--set", "max_frames=1", "--set", "faces=whole"])
-    assert "up to date" in again.output
+    assert again.exit_code == 0 and "up to date" in again.output
+    assert "use --modalities text,audio instead" in again.output and "use --extractor-set instead" in again.output
 
 
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
-        (["--set", "colour=red"], "no extractor in this run has the option(s) colour"),
-        (["--set", "nonsense"], "'nonsense' is not KEY=VALUE"),
+        (["--extractor-set", "colour=red"], "no extractor in this run has the option(s) colour"),
+        (["--extractor-set", "nonsense"], "'nonsense' is not KEY=VALUE"),
         (["--extractor", "bert"], "unknown extractor 'bert'"),
         (["--profile", "gpu"], "no extractor profile 'gpu'"),
     ],
 )
 def test_cli_extract_errors_are_one_clear_line(small_store, extra, message):
-    args = ["extract", "--dataset", "small", "--store", str(small_store.root), "--modality", "text", *extra]
+    args = ["extract", "--dataset", "small", "--store", str(small_store.root), "--modalities", "text", *extra]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code != 0 and message in result.output and "Traceback" not in result.output
 

@@ -61,7 +61,7 @@ def test_feature_tables_resolve_when_unambiguous(featured_store):
     with pytest.raises(ValueError, match=r"several text feature tables .*choose one with --features text="):
         resolve_features(featured_store, "c", ["text"])
     assert resolve_features(featured_store, "c", ["text"], {"text": "t-2"}) == {"text": "t-2"}
-    with pytest.raises(KeyError, match="has no visual features; run emoflow extract --modality visual"):
+    with pytest.raises(KeyError, match="has no visual features; run emoflow extract --modalities visual"):
         resolve_features(featured_store, "c", ["visual"])
 
 
