@@ -2,7 +2,8 @@
 
 A registered class has a ``name`` and a frozen ``Config`` dataclass. Built-in modules are imported on first use,
 so importing a package that owns a registry stays cheap. Unknown names and options are errors listing the valid
-ones.
+ones; option values are validated against the dataclass's field types by pydantic (``"8"`` for an int is 8,
+``"eight"`` is an error naming the option, the value and the type expected).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
+C = TypeVar("C")
 
 
 def option_names(cls: Any) -> set[str]:
@@ -58,4 +60,21 @@ class Registry(Generic[T]):
             raise ValueError(
                 f"{self.kind} {name!r} has no option {', '.join(unknown)}; its options: {', '.join(sorted(valid))}"
             )
-        return getattr(cls, "Config")(**options)  # noqa: B009
+        return validated_config(f"{self.kind} {name!r}", getattr(cls, "Config"), options)  # noqa: B009
+
+
+def validated_config(owner: str, config_class: type[C], options: dict[str, Any]) -> C:
+    """``config_class(**options)`` with each value checked (and coerced where lossless) against its field's type.
+
+    A wrong value is a ``ValueError`` naming ``owner``, the option, the value given and what was expected.
+    """
+    from pydantic import TypeAdapter, ValidationError
+
+    try:
+        return TypeAdapter(config_class).validate_python(options)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in e['loc'])}={e['input']!r}: {e['msg'][0].lower()}{e['msg'][1:]}"
+            for e in error.errors()
+        )
+        raise ValueError(f"{owner}: bad option value {problems}") from None

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
 import torch
+from pydantic import Field
 from torch_geometric.data import Data
 from torch_geometric.loader import DataLoader
 
 from emoflow.core.device import resolve_device, seed_everything
+from emoflow.core.registry import validated_config
 from emoflow.core.selection import select_on_validation
 from emoflow.models.base import DialogueModel
 from emoflow.models.graph_data import IGNORE_INDEX
@@ -33,11 +35,11 @@ class TrainConfig:
     precision, used only on CUDA.
     """
 
-    epochs: int = 60
-    batch_size: int = 16
-    lr: float = 3e-4
-    weight_decay: float = 0.0
-    patience: int | None = None
+    epochs: Annotated[int, Field(ge=1)] = 60
+    batch_size: Annotated[int, Field(ge=1)] = 16
+    lr: Annotated[float, Field(gt=0)] = 3e-4
+    weight_decay: Annotated[float, Field(ge=0)] = 0.0
+    patience: Annotated[int, Field(ge=1)] | None = None
     class_weights: bool = False
     device: str = "auto"
     amp: bool = True
@@ -48,12 +50,12 @@ class TrainConfig:
 
     @classmethod
     def from_dict(cls, values: dict[str, Any]) -> TrainConfig:
-        """Build from settings; unknown keys are an error naming the valid ones."""
+        """Build from settings; unknown keys, wrong types and out-of-range values are errors naming the key."""
         valid = {f.name for f in fields(cls)}
         unknown = sorted(set(values) - valid)
         if unknown:
             raise ValueError(f"unknown train settings {unknown}; valid: {', '.join(sorted(valid))}")
-        return cls(**values)
+        return validated_config("train settings", cls, values)
 
 
 @dataclass

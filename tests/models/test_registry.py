@@ -68,6 +68,10 @@ def test_unknown_names_and_options_list_the_valid_ones():
         create_model("dialoguernn", spec)
     with pytest.raises(ValueError, match="has no option depth; its options: dropout, hidden"):
         create_model("mlp", spec, depth=3)
+    with pytest.raises(ValueError, match=r"model 'mlp': bad option value hidden='eight': input should be a "
+                                         r"valid integer"):  # fmt: skip
+        create_model("mlp", spec, hidden="eight")
+    assert create_model("mlp", spec, hidden="8").config.hidden == 8  # a number given as text (YAML, --model-set)
     with pytest.raises(ValueError, match="at least one modality"):
         DataSpec({}, 3)
     with pytest.raises(ValueError, match="unknown modalities"):

@@ -50,3 +50,18 @@ def test_unknown_models_and_files_are_clear_errors(tmp_path):
         load_settings(str(bad))
     with pytest.raises(ValueError, match="unknown train settings"):
         TrainConfig.from_dict({"learning_rate": 1})
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"lr": 0}, "lr=0: input should be greater than 0"),
+        ({"epochs": "ten"}, "epochs='ten': input should be a valid integer"),
+        ({"patience": 0}, "patience=0: input should be greater than or equal to 1"),
+        ({"class_weights": "maybe"}, "class_weights='maybe': input should be a valid boolean"),
+    ],
+)
+def test_train_settings_of_the_wrong_type_or_range_name_the_key_and_the_value(values, message):
+    with pytest.raises(ValueError, match=f"train settings: bad option value {message}"):
+        TrainConfig.from_dict(values)
+    assert TrainConfig.from_dict({"lr": "5e-4", "epochs": "3"}).epochs == 3  # numbers given as text are numbers
