@@ -10,10 +10,18 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
+from uuid import UUID
 
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.artifacts import (
+    create_link_artifact,
+    create_markdown_artifact,
+    create_progress_artifact,
+    create_table_artifact,
+    update_progress_artifact,
+)
 
+from emoflow.flows.events import emit_errors_recorded
 from emoflow.models.training.model_card import CARD_FILE
 from emoflow.recordings.analysis import RecordingAnalysis
 from emoflow.storage.query import connect
@@ -45,8 +53,30 @@ def confusion_markdown(metrics: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
+class StageProgress:
+    """A progress artifact (Prefect UI, Artifacts tab) counting a stage's or a task's steps as they finish."""
+
+    def __init__(self, name: str, total: int, what: str = "tasks") -> None:
+        self.name, self.total, self.what, self.done = name, max(1, total), what, 0
+        made = create_progress_artifact(0.0, key=artifact_key("progress", name), description=self._text())
+        self.artifact = cast(UUID, made)  # the synchronous call (flows and tasks here are synchronous)
+
+    def _text(self) -> str:
+        return f"{self.name}: {self.done} of {self.total} {self.what} done"
+
+    def advance(self, steps: int = 1) -> None:
+        """Count ``steps`` more as done."""
+        self.done = min(self.total, self.done + steps)
+        update_progress_artifact(self.artifact, 100.0 * self.done / self.total, description=self._text())
+
+    def finish(self, note: str = "") -> None:
+        """All done (training that stops early on patience ends here too)."""
+        self.done = self.total
+        update_progress_artifact(self.artifact, 100.0, description=self._text() + note)
+
+
 def publish_run(run_dir: Path, stage: str) -> None:
-    """Metrics table and confusion matrix artifacts of one run (test split, else val)."""
+    """Metrics, confusion matrix and model card artifacts of a run (test split, else val); a link to its folder."""
     report = json.loads((run_dir / "metrics.json").read_text())
     split = "test" if "test" in report else "val"
     run_id = report["run_id"]
@@ -58,7 +88,8 @@ def publish_run(run_dir: Path, stage: str) -> None:
         + (f"; variant: {variant}" if variant else ""),
     )
     create_markdown_artifact(
-        f"# {run_id}, {split}\n\n{confusion_markdown(report[split])}\n\nPlot: `{run_dir / 'confusion.png'}`\n",
+        f"# {run_id}, {split}\n\n{confusion_markdown(report[split])}\n\n"
+        f"Plot: [confusion.png]({(run_dir / 'confusion.png').resolve().as_uri()})\n",
         key=artifact_key(stage, "confusion", run_id),
         description=f"{run_id}: confusion matrix ({split})",
     )
@@ -66,6 +97,8 @@ def publish_run(run_dir: Path, stage: str) -> None:
     if card.is_file():
         create_markdown_artifact(card.read_text(), key=artifact_key(stage, "model-card", run_id),
                                  description=f"{run_id}: model card")  # fmt: skip
+    create_link_artifact(run_dir.resolve().as_uri(), link_text=f"{run_id}: checkpoint, report, plots",
+                         key=artifact_key(stage, "run", run_id), description=f"{run_id}: the run's folder")  # fmt: skip
 
 
 def publish_predictions(run_id: str, dataset: str, summaries: list[dict[str, Any]], timelines: dict[str, str],
@@ -86,7 +119,10 @@ def publish_paths(stage: str, paths: Sequence[str | Path], description: str) -> 
 
 
 def publish_errors(store: str | Path, dataset: str, stage: str) -> list[dict[str, Any]]:
-    """Counts of the dataset's recorded errors by stage and reason, as a table artifact; returns the rows."""
+    """Counts of the dataset's recorded errors by stage and reason, as a table artifact; returns the rows.
+
+    With any rows, an ``emoflow.dataset.errors-recorded`` event goes out too (:mod:`flows.events`).
+    """
     relation = connect(store).execute(
         "SELECT stage, regexp_replace(reason, '^[^ ]*[/.][^ ]*: ', '') AS reason, count(*) AS utterances "
         "FROM errors WHERE dataset = ? GROUP BY ALL ORDER BY utterances DESC, stage, reason",
@@ -99,6 +135,7 @@ def publish_errors(store: str | Path, dataset: str, stage: str) -> list[dict[str
         key=artifact_key(stage, "errors", dataset),
         description=f"{dataset}: errors recorded in the store, by stage and reason",
     )
+    emit_errors_recorded(store, dataset, stage, rows)
     return rows
 
 

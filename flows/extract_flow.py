@@ -85,8 +85,9 @@ def extract_stage(
 
     frozen = [(e, c) for e in extractors if not e.uses_labels for c in plans[e.extractor_id][0]]
     trained = [(e, c) for e in extractors if e.uses_labels for c in plans[e.extractor_id][0]]
-    outcomes = run_jobs(store, [job(e, c) for e, c in frozen], refresh=refresh)
-    outcomes += run_jobs(store, [job(e, c) for e, c in trained], refresh=refresh)  # after the frozen stages
+    outcomes = run_jobs(store, [job(e, c) for e, c in frozen], refresh=refresh, progress=f"extract {dataset}")
+    outcomes += run_jobs(store, [job(e, c) for e, c in trained], refresh=refresh,  # after the frozen stages
+                         progress=f"extract {dataset} trained encoders")  # fmt: skip
     reports = []
     for extractor in extractors:
         chunks, without_input = plans[extractor.extractor_id]

@@ -104,7 +104,7 @@ def analyse_recordings_stage(corpus: str, dataset: str, store: str, options: dic
         for r in recordings
     ]  # fmt: skip
     digests.save()
-    outcomes = run_jobs(store, jobs, refresh=refresh)
+    outcomes = run_jobs(store, jobs, refresh=refresh, progress=f"analyse {dataset} recordings")
     get_run_logger().info(summary(outcomes) + " (recording analyses)")
 
 

@@ -14,6 +14,7 @@ from typing import Any, cast
 from prefect import Task
 from prefect.client.schemas.objects import State
 
+from emoflow.flows.artifacts import StageProgress
 from emoflow.flows.cache_keys import result_storage
 from emoflow.flows.cache_records import check_record, record_path
 
@@ -47,8 +48,11 @@ def summary(outcomes: Sequence[Outcome]) -> str:
     return f"{len(outcomes)} tasks: {len(outcomes) - cached} ran, {cached} cached"
 
 
-def run_jobs(store: str, jobs: Sequence[Job], *, refresh: bool = False) -> list[Outcome]:
+def run_jobs(store: str, jobs: Sequence[Job], *, refresh: bool = False, progress: str | None = None) -> list[Outcome]:
     """Run ``jobs`` and collect their outcomes; ``refresh`` or a missing output bypasses a job's cache.
+
+    ``progress`` names the stage in a progress artifact (key ``progress-<stage>``) that counts its finished
+    tasks, created when at least two tasks have to run.
 
     A job whose result is cached (its output is in the store and its content key has a record) is called in the
     flow's own thread, where Prefect serves it from the cache at once: a fully cached run starts no Dask worker
@@ -70,9 +74,12 @@ def run_jobs(store: str, jobs: Sequence[Job], *, refresh: bool = False) -> list[
         else:
             futures[index] = runnable.submit(*job.args)  # the work starts before the cache hits are served
     states = {i: cast(State[Any], runnable(*jobs[i].args, return_state=True)) for i, runnable in hits.items()}
+    tracker = StageProgress(progress, len(futures)) if progress and len(futures) > 1 else None
     for index, future in futures.items():
         future.wait()
         states[index] = future.state
+        if tracker:
+            tracker.advance()
     ordered = [states[i] for i in range(len(jobs))]
     failed = [s for s in ordered if not s.is_completed()]
     if failed:

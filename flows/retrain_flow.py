@@ -3,8 +3,9 @@
 It re-extracts what changed, retrains and evaluates, and keeps the new model only when its validation
 weighted F1 is not worse than the current one's.
 
-Both records, and the decision, are published as a table artifact; ``<store>/current/dataset=<d>/<model>.json``
-names the runs in use (:mod:`models.training.promotion`).
+Both records, and the decision, are published as a table artifact and as an ``emoflow.model.promoted`` or
+``emoflow.model.kept`` event (:mod:`flows.events`: what automations trigger on);
+``<store>/current/dataset=<d>/<model>.json`` names the runs in use (:mod:`models.training.promotion`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from prefect.artifacts import create_table_artifact
 
 from emoflow.extractors.run import DEFAULT_CHUNK_SIZE
 from emoflow.flows.artifacts import artifact_key
+from emoflow.flows.events import emit_model_decision
 from emoflow.flows.parameters import (
     ChunkSize,
     Dataset,
@@ -93,5 +95,6 @@ def retrain(
     ]  # fmt: skip
     decision = "candidate promoted" if kept else "current kept (candidate's validation weighted F1 is lower)"
     create_table_artifact(rows, key=artifact_key("retrain", dataset, model), description=f"{dataset}: {decision}")
+    emit_model_decision(store, dataset, model, kept, rows[0] if current is not None else None, rows[-1])
     get_run_logger().info(f"retrain {model} on {dataset}: {decision}")
     return {"decision": "promoted" if kept else "kept", "current": rows[0], "candidate": rows[-1], **result.as_dict()}

@@ -7,7 +7,7 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 
 from emoflow.core.time_limit import Deadline
-from emoflow.flows.artifacts import publish_paths, publish_run
+from emoflow.flows.artifacts import StageProgress, publish_paths, publish_run
 from emoflow.flows.cache_keys import train_key
 from emoflow.flows.device_slot import device_slot
 from emoflow.flows.outcomes import Job, Outcome, run_jobs, summary
@@ -51,8 +51,10 @@ def train_task(
     if plan.run_id(seed) != run_id:
         raise RuntimeError(f"the store changed while the flow ran: expected run {run_id}, got {plan.run_id(seed)}")
     logger = get_run_logger()
+    epochs = StageProgress(f"train {run_id}", plan.train_config.epochs, "epochs")
 
     def log_epoch(record: dict[str, float]) -> None:
+        epochs.advance()
         logger.info(
             f"{run_id} epoch {record['epoch']:.0f}/{plan.train_config.epochs}: train loss {record['train_loss']:.3f}, "
             f"val weighted F1 {100 * record['val_weighted_f1']:.2f} (best epoch {record['best_epoch']:.0f})"
@@ -61,6 +63,7 @@ def train_task(
 
     with device_slot(plan.train_config.device):
         result = train_run(feature_store, plan, seed, progress=False, on_epoch=log_epoch)
+    epochs.finish(f" (stopped after {epochs.done})" if epochs.done < epochs.total else "")
     logger.info(result.summary())
     return run_record(feature_store, result)
 
@@ -105,7 +108,7 @@ def train_stage(
             current = run_is_complete(feature_store, run_id)
             args = (store, run_id, options, seed, timeout_s)
             jobs.append(Job(f"train {run_id}", train_task, args, current))
-    outcomes = run_jobs(store, jobs, refresh=refresh)  # seeded sections take turns within a process
+    outcomes = run_jobs(store, jobs, refresh=refresh, progress=f"train {dataset}")  # seeded sections take turns
     get_run_logger().info(f"training: {summary(outcomes)}")
     return outcomes
 

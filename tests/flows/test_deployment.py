@@ -7,6 +7,7 @@ here is stopped at the end, with its children.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -26,7 +27,28 @@ pytestmark = pytest.mark.media
 ROOT = Path(__file__).resolve().parents[2]
 PREFECT = [sys.executable, "-m", "prefect"]
 DEPLOYMENTS = ("ingest-corpus/local", "extract-features/local", "train-model/local", "evaluate-model/local",
-               "pipeline/local", "retrain/weekly", "predict/local")  # fmt: skip
+               "pipeline/local", "retrain/weekly", "predict/local", "predict/on-promotion")  # fmt: skip
+PROMOTED = """
+import sys, time
+from prefect import get_client
+from prefect.client.schemas.actions import DeploymentUpdate
+from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId
+from emoflow.flows.events import emit_model_decision
+
+store, arrived = sys.argv[1:]
+with get_client(sync_client=True) as client:
+    deployment = client.read_deployment_by_name("predict/on-promotion")
+    client.update_deployment(deployment.id, DeploymentUpdate(parameters={"corpus": arrived}))
+emit_model_decision(store, "demo", "mlp", True, None, {"model": "candidate"})  # what retrain sends on promotion
+deadline = time.monotonic() + 600
+while time.monotonic() < deadline:
+    with get_client(sync_client=True) as client:
+        runs = client.read_flow_runs(deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[deployment.id])))
+    if runs and runs[0].state and runs[0].state.is_final():
+        print(runs[0].state.name, runs[0].parameters)
+        break
+    time.sleep(2)
+"""
 
 
 def free_port() -> int:
@@ -83,7 +105,7 @@ def server(tmp_path):
         stop(process)
 
 
-def test_deploy_all_then_run_extract_features_and_predict_on_a_worker(server, demo_dir, new_recordings, tmp_path):
+def test_deploy_all_then_extract_predict_and_an_automation_on_a_worker(server, demo_dir, new_recordings, tmp_path):
     env = server
     store = tmp_path / "store"
     prefect(env, "work-pool", "create", "local", "--type", "process")
@@ -109,8 +131,17 @@ def test_deploy_all_then_run_extract_features_and_predict_on_a_worker(server, de
             f"store={store}", "--param", "model=mlp", "--param", "trained_on=demo", "--watch", "--watch-timeout",
             "600", timeout=700,
         )  # fmt: skip
+        # the automation declared with predict/on-promotion: a promotion event runs it on the worker, the event's
+        # labels naming the store, the model and its training dataset
+        arrived = tmp_path / "arrived"
+        shutil.copytree(new_recordings, arrived)
+        triggered = subprocess.run([sys.executable, "-c", PROMOTED, str(store), str(arrived)], cwd=ROOT, env=env,
+                                   capture_output=True, text=True, timeout=700)  # fmt: skip
     finally:
         stop(worker)
+    worker_log = (tmp_path / "worker.log").read_text()[-3000:]
+    assert triggered.stdout.startswith("Completed"), triggered.stdout + triggered.stderr[-3000:] + worker_log
+    assert f"'store': '{store.resolve()}'" in triggered.stdout and "'model': 'mlp'" in triggered.stdout
     assert "Completed" in predicted.stdout, predicted.stdout + (tmp_path / "worker.log").read_text()[-3000:]
     rows = (
         duckdb.connect()
@@ -120,7 +151,7 @@ def test_deploy_all_then_run_extract_features_and_predict_on_a_worker(server, de
         )
         .fetchall()
     )
-    assert rows == [("demo", "evaluation", 31), ("new-recordings", "prediction", 9)]
+    assert rows == [("arrived", "prediction", 9), ("demo", "evaluation", 31), ("new-recordings", "prediction", 9)]
     assert list(store.glob("timelines/*/dataset=new-recordings/call-0142.png"))
     parts = sorted(store.glob("features/dataset=demo/modality=text/extractor=*/*.parquet"))
     assert [p.name for p in parts] == ["part-00000.parquet"] * 2  # MiniLM and nade's stream

@@ -8,8 +8,10 @@ import duckdb
 import pytest
 from prefect import get_client
 from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey, FlowRunFilter, FlowRunFilterId
+from prefect_events import events_named
 
 from emoflow.flows.artifacts import artifact_key
+from emoflow.flows.events import MODEL_PROMOTED
 from emoflow.flows.pipeline_flow import pipeline
 from emoflow.flows.retrain_flow import retrain
 from emoflow.models.training.promotion import current_path
@@ -62,8 +64,8 @@ def test_the_second_run_hits_every_cache_and_says_so(first_and_second):
     assert second["runs"] == first["runs"]
 
 
-def test_every_run_publishes_metrics_confusion_paths_and_errors(first_and_second):
-    _, [(result, _), _] = first_and_second
+def test_every_run_publishes_metrics_confusion_paths_errors_links_and_progress(first_and_second):
+    store, [(result, _), _] = first_and_second
     run_id = result["runs"][0]["run_id"]
     with get_client(sync_client=True) as client:
 
@@ -77,6 +79,12 @@ def test_every_run_publishes_metrics_confusion_paths_and_errors(first_and_second
         paths = latest(artifact_key("extract-demo", "paths")).data
         errors = json.loads(latest(artifact_key("pipeline", "errors", "demo")).data)
         tasks = json.loads(latest(artifact_key("pipeline-tasks", "demo")).data)
+        folder = latest(artifact_key("pipeline", "run", run_id))
+        trained = latest(artifact_key("progress", "train", run_id))
+        extracted = latest(artifact_key("progress", "extract", "demo"))  # the first run's (the second ran nothing)
+    assert folder.type == "markdown" and f"({FeatureStore(store).run_dir(run_id).resolve().as_uri()})" in folder.data
+    assert trained.type == "progress" and float(trained.data) == 100.0 and "2 of 2 epochs done" in trained.description
+    assert extracted.type == "progress" and float(extracted.data) == 100.0
     assert [r["class"] for r in table][-1] == "weighted" and len(table) == 8
     assert "| gold \\ predicted |" in confusion and "neutral" in confusion
     assert "features/dataset=demo/modality=text" in paths
@@ -113,6 +121,9 @@ def test_retrain_promotes_a_model_that_is_not_worse(first_and_second, demo_dir):
     assert promoted["decision"] == "promoted" and promoted["summary"].endswith("0 ran, 7 cached")
     record = json.loads(current_path(FeatureStore(store), "demo", "dialoguegcn").read_text())
     assert record["run_ids"] == [first["runs"][0]["run_id"]] and record["previous"] is None
+    labels = {"prefect.resource.id": "emoflow.model.demo.dialoguegcn", "emoflow.store": str(store.resolve())}
+    (event,) = events_named(MODEL_PROMOTED, labels)  # what automations trigger on
+    assert event.payload["current"] is None and event.payload["candidate"]["runs"] == first["runs"][0]["run_id"]
     again = retrain(corpus=str(demo_dir), store=str(store), model="dialoguegcn", epochs=2, **options)
     assert again["decision"] == "promoted"  # equal validation weighted F1 is not worse
     assert again["current"]["val weighted F1"] == again["candidate"]["val weighted F1"]
