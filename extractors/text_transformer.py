@@ -22,6 +22,7 @@ from emoflow.extractors.registry import register
 from emoflow.extractors.text_context import assemble, dialogue_windows, pad
 from emoflow.extractors.text_encoding import TextTransformerConfig, inference_model, pool_hidden, resolve_model_source
 from emoflow.extractors.text_finetune import finetune_text_encoder, finetuned_encoder
+from emoflow.extractors.weights_identity import weights_identity
 
 __all__ = ["TextTransformer", "TextTransformerConfig"]
 
@@ -58,7 +59,9 @@ class TextTransformer(Extractor):
         elif config.finetune_epochs:
             folder, report = finetune_text_encoder(config, rows, cache_dir, device=device, progress=progress)
             details.update(weights=str(folder), finetuned=report, finetuned_key=report["key"])
-        tokenizer, model = inference_model(details["weights"], device)
+        revision = "" if config.finetuned or config.finetune_epochs else config.revision
+        tokenizer, model = inference_model(details["weights"], device, revision)
+        details.update(weights_identity(details["weights"], revision))
         windows = dialogue_windows(rows, config.context_past, config.context_future)
         inputs = assemble(tokenizer, windows, config.max_length, config.contextual)
         order = np.argsort([len(i.ids) for i in inputs], kind="stable")  # similar lengths share a batch

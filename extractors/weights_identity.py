@@ -1,0 +1,61 @@
+"""Which weights a model was loaded from: the hub commit it resolved to, and a digest of its weight files.
+
+Recorded in the lineage of every feature table a transformer made, so two stores made months apart can be
+compared: the same ``revision`` and ``weights_sha256`` mean the same weights, whatever the hub's ``main`` pointed
+to in between. A hub id is looked up in the local Hugging Face cache only (the files ``from_pretrained`` just
+loaded; nothing is downloaded here); a local folder (``package:``/``parts:`` weights, a fine-tuned encoder) has
+no revision, only its digest.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from emoflow.extractors.split_weights import sha256_of
+
+WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt", ".pth", ".ckpt", ".h5", ".msgpack", ".onnx")
+
+
+def weights_identity(source: str, revision: str = "") -> dict[str, Any]:
+    """``{"revision": <commit or None>, "weights_sha256": <digest or None>}`` of what ``source`` loads.
+
+    ``source`` is a folder or a hub id (with ``revision``, the branch, tag or commit asked for). ``None`` where
+    the cache does not hold the id (the weights then came from elsewhere, e.g. a mirror). The digest is the
+    sha256 of ``sha256sum``'s listing of the weight files, sorted by path: in the folder,
+    ``sha256sum $(find . -name '*.safetensors' | sed 's|^./||' | sort) | sha256sum`` gives the same for
+    safetensors-only weights.
+    """
+    folder, commit = Path(source), None
+    if not folder.is_dir():
+        snapshot = _cached_snapshot(source, revision)
+        if snapshot is None:
+            return {"revision": None, "weights_sha256": None}
+        folder, commit = snapshot, snapshot.name
+    files = sorted(p for p in folder.rglob("*") if p.suffix in WEIGHT_SUFFIXES and p.is_file())
+    if not files:
+        return {"revision": commit, "weights_sha256": None}
+    listing = "".join(
+        f"{_file_sha256(p.resolve(), p.stat().st_size, p.stat().st_mtime_ns)}  {p.relative_to(folder)}\n" for p in files
+    )
+    return {"revision": commit, "weights_sha256": hashlib.sha256(listing.encode()).hexdigest()}
+
+
+def _cached_snapshot(repo_id: str, revision: str) -> Path | None:
+    """The local cache's snapshot folder of ``repo_id`` at ``revision`` (its name is the commit hash)."""
+    from huggingface_hub import snapshot_download
+    from huggingface_hub.errors import HFValidationError, LocalEntryNotFoundError
+
+    try:
+        return Path(snapshot_download(repo_id, revision=revision or None, local_files_only=True))
+    except (LocalEntryNotFoundError, HFValidationError, OSError):
+        return None
+
+
+@functools.lru_cache(maxsize=64)
+def _file_sha256(path: Path, size: int, mtime_ns: int) -> str:
+    """sha256 of a weights file, once per process for the same file, size and modification time."""
+    del size, mtime_ns  # part of the cache key only
+    return sha256_of(path)
