@@ -11,6 +11,8 @@ drops the tracebacks (the Prefect run keeps its state message, and a server stil
 from __future__ import annotations
 
 import logging
+import os
+import sys
 from typing import Any
 
 import click
@@ -49,6 +51,9 @@ class CommandGroup(click.Group):
             raise
         except KeyboardInterrupt:
             raise click.ClickException("interrupted; what was written before stays valid, a rerun resumes") from None
+        except BrokenPipeError:  # the reader stopped (`emoflow query ... | head`): stop quietly, as Unix tools do
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush at exit
+            raise click.exceptions.Exit(0) from None
         except Exception as error:
             if ctx.find_root().params.get("debug"):
                 raise

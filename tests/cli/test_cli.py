@@ -71,6 +71,14 @@ def test_an_option_has_one_spelling_one_default_and_one_help_in_every_command():
     assert {"--extractor-set", "--model-set", "--train-set"} <= set(seen)
 
 
+def test_output_piped_into_head_stops_quietly(tmp_path, write_corpus):
+    assert run("ingest", write_corpus([row("u0")]), "--dataset", "mini", "--store", tmp_path / "store").exit_code == 0
+    command = (f"{sys.executable} -m emoflow.cli.main query 'SELECT * FROM range(300000)' --format csv "
+               f"--store {tmp_path / 'store'} | head -n 2")  # fmt: skip
+    done = subprocess.run(["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True)
+    assert done.stdout.splitlines() == ["range", "0"] and done.stderr == "" and done.returncode == 0, done.stderr
+
+
 def test_console_script_is_installed():
     script = Path(sys.executable).parent / "emoflow"
     path = str(script) if script.exists() else shutil.which("emoflow")
