@@ -190,7 +190,7 @@ def list_extractors() -> None:
     from emoflow.extractors.registry import extractor_classes
 
     for name, cls in extractor_classes().items():
-        echo_options(f"{name} ({cls.modality})", cls)
+        echo_options(f"{name} ({cls.modality})", cls.Config, cls.__doc__)
     click.echo(f"profiles (emoflow:configs/extractors/): {', '.join(profile_names())}")
 
 

@@ -109,7 +109,7 @@ def evaluate(run_id: str, device: str, store: Path) -> None:
 @click.group("models", invoke_without_command=True)
 @click.pass_context
 def list_models(context: click.Context) -> None:
-    """List the models, their options with defaults, and their settings files; `models show RUN_ID` shows a run.
+    """List the models and the training options (types, ranges, defaults); `models show RUN_ID` shows a run.
 
     \b
     Examples:
@@ -119,9 +119,11 @@ def list_models(context: click.Context) -> None:
     if context.invoked_subcommand is not None:
         return
     from emoflow.models.registry import model_classes
+    from emoflow.models.training.trainer import TrainConfig
 
     for name, cls in model_classes().items():
-        echo_options(name, cls)
+        echo_options(name, cls.Config, cls.__doc__)
+    echo_options("training (--train-set)", TrainConfig, "Options of every model's training.")
     click.echo("settings with sources: emoflow:configs/models/<model>.yaml (or --settings FILE)")
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from pathlib import Path
 from typing import Any
@@ -105,12 +104,13 @@ def profile_option(command: Any) -> Any:
                         help=f"Extractor profile: {PROFILES_HELP}.")(command)  # fmt: skip
 
 
-def echo_options(title: str, cls: type) -> None:
-    """Print ``title: first docstring line`` and each field of ``cls.Config`` with its default."""
-    click.echo(f"{title}: {(cls.__doc__ or '').strip().splitlines()[0]}")
-    for f in dataclasses.fields(cls.Config):  # type: ignore[attr-defined]
-        default = f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
-        click.echo(f"    {f.name} = {default!r}")
+def echo_options(title: str, config_class: type, doc: str | None = None) -> None:
+    """Print ``title: first docstring line`` and each option with its type, range and default."""
+    from emoflow.core.registry import option_rows
+
+    click.echo(f"{title}: {(doc or config_class.__doc__ or '').strip().splitlines()[0]}")
+    for name, kind, default in option_rows(config_class):
+        click.echo(f"    {name}: {kind} = {default!r}")
 
 
 def csv_list(value: str, what: str, *, integers: bool = False) -> list[str]:

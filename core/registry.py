@@ -63,6 +63,31 @@ class Registry(Generic[T]):
         return validated_config(f"{self.kind} {name!r}", getattr(cls, "Config"), options)  # noqa: B009
 
 
+JSON_TYPES = {"integer": "int", "number": "float", "boolean": "bool", "string": "str", "array": "list", "null": "None",
+              "object": "dict"}  # fmt: skip
+BOUNDS = {"minimum": "≥", "exclusiveMinimum": ">", "maximum": "≤", "exclusiveMaximum": "<"}
+
+
+def option_rows(config_class: type) -> list[tuple[str, str, Any]]:
+    """``(option, type with its range, default)`` per field of ``config_class``, from pydantic's schema of it."""
+    from pydantic import TypeAdapter
+
+    def kind(schema: dict[str, Any]) -> str:
+        if "anyOf" in schema:
+            return " | ".join(kind(s) for s in schema["anyOf"])
+        if "enum" in schema:
+            return " | ".join(repr(v) for v in schema["enum"])
+        name = JSON_TYPES.get(schema.get("type", ""), "any")
+        return " ".join([name, *(f"{BOUNDS[k]} {schema[k]}" for k in BOUNDS if k in schema)])
+
+    properties = TypeAdapter(config_class).json_schema()["properties"]
+    rows = []
+    for field in dataclasses.fields(config_class):
+        default = field.default_factory() if field.default_factory is not dataclasses.MISSING else field.default
+        rows.append((field.name, kind(properties.get(field.name, {})), default))
+    return rows
+
+
 def validated_config(owner: str, config_class: type[C], options: dict[str, Any]) -> C:
     """``config_class(**options)`` with each value checked (and coerced where lossless) against its field's type.
 
