@@ -42,6 +42,9 @@ TRANSCRIPT_QUERY = (
 
 def run_pipeline_command(task_runner: str | None, **parameters: Any) -> None:
     """Run the ``pipeline`` flow (on ``task_runner`` when given) and print what it did."""
+    from emoflow.cli.early_server import start_temporary_server
+
+    server_ready = start_temporary_server()  # boots while the flow's modules import
     from emoflow.flows.pipeline_flow import pipeline as pipeline_flow
     from emoflow.flows.task_runner import check_scheduler, make_task_runner
 
@@ -52,6 +55,7 @@ def run_pipeline_command(task_runner: str | None, **parameters: Any) -> None:
     if address:
         check_scheduler(address)  # before a flow run is created
     runnable = pipeline_flow.with_options(task_runner=runner)
+    server_ready()
     result: dict[str, Any] = runnable(**parameters)
     store = FeatureStore(result["store"])
     click.echo(f"\npipeline on {result['dataset']}: {result['summary']}")
