@@ -79,14 +79,34 @@ def connect(store_root: Path | str, *, confined: bool = True) -> duckdb.DuckDBPy
                 f"CREATE VIEW {name} AS SELECT * FROM "
                 f"read_parquet('{glob}', hive_partitioning = true, hive_types = {{{keys}}}, union_by_name = true)"
             )
-        else:
-            con.register(f"_empty_{name}", schema.empty_table())
-            con.execute(f"CREATE VIEW {name} AS SELECT * FROM _empty_{name}")
+        else:  # typed columns, no rows (written as SQL: registering an Arrow table would import pandas)
+            columns = ", ".join(f'CAST(NULL AS {sql_type(f.type)}) AS "{f.name}"' for f in schema)
+            con.execute(f"CREATE VIEW {name} AS SELECT {columns} WHERE false")
     _lineage_view(con, root.resolve())
     if confined:
         con.execute("SET enable_external_access = false")
         con.execute("SET lock_configuration = true")
     return con
+
+
+SQL_TYPES = {
+    pa.string(): "VARCHAR", pa.large_string(): "VARCHAR", pa.bool_(): "BOOLEAN", pa.int8(): "TINYINT",
+    pa.int16(): "SMALLINT", pa.int32(): "INTEGER", pa.int64(): "BIGINT", pa.float32(): "FLOAT",
+    pa.float64(): "DOUBLE", pa.binary(): "BLOB", pa.date32(): "DATE",
+}  # fmt: skip
+
+
+def sql_type(arrow_type: pa.DataType) -> str:
+    """DuckDB's name for an Arrow column type (lists and structs nested)."""
+    if arrow_type in SQL_TYPES:
+        return SQL_TYPES[arrow_type]
+    if pa.types.is_timestamp(arrow_type):
+        return "TIMESTAMPTZ" if arrow_type.tz else "TIMESTAMP"
+    if pa.types.is_list(arrow_type) or pa.types.is_large_list(arrow_type) or pa.types.is_fixed_size_list(arrow_type):
+        return f"{sql_type(arrow_type.value_type)}[]"
+    if pa.types.is_struct(arrow_type):
+        return "STRUCT(" + ", ".join(f'"{f.name}" {sql_type(f.type)}' for f in arrow_type) + ")"
+    raise TypeError(f"no DuckDB type for Arrow type {arrow_type}")
 
 
 def _lineage_view(con: duckdb.DuckDBPyConnection, root: Path) -> None:

@@ -30,7 +30,7 @@ def test_help_explains_every_command():
         assert sub.exit_code == 0 and "Usage: emoflow" in sub.output and len(sub.output.splitlines()) > 5
 
 
-HEAVY = ("torch", "torch_geometric", "transformers", "prefect", "faster_whisper", "onnxruntime", "sklearn")
+HEAVY = ("torch", "torch_geometric", "transformers", "prefect", "faster_whisper", "onnxruntime", "sklearn", "pandas")
 LIGHT_COMMANDS = """
 import sys
 from click.testing import CliRunner

@@ -18,6 +18,10 @@ def test_an_empty_store_has_every_view_with_its_columns(store):
         assert len(query(store.root, f"SELECT * FROM {view}")) == 0
     assert "dataset" in query(store.root, "SELECT * FROM utterances").column_names
     assert "run" in query(store.root, "SELECT * FROM predictions").column_names
+    described = query(store.root, "DESCRIBE SELECT * FROM transcripts UNION ALL BY NAME SELECT * FROM errors")
+    types = {r["column_name"]: r["column_type"] for r in described.to_pylist()}
+    assert types["words"] == "STRUCT(word VARCHAR, start_s DOUBLE, end_s DOUBLE, probability FLOAT)[]"
+    assert types["created_at"] == "TIMESTAMP WITH TIME ZONE" and types["turn"] == "INTEGER"
 
 
 def test_views_read_partitions_feature_sizes_and_lineage(store, write_corpus):
