@@ -53,14 +53,7 @@ class Registry(Generic[T]):
 
     def config(self, name: str, **options: Any) -> Any:
         """The ``Config`` of ``name`` built from ``options``; unknown options are errors listing the valid ones."""
-        cls = self.get(name)
-        valid = option_names(cls)
-        unknown = sorted(set(options) - valid)
-        if unknown:
-            raise ValueError(
-                f"{self.kind} {name!r} has no option {', '.join(unknown)}; its options: {', '.join(sorted(valid))}"
-            )
-        return validated_config(f"{self.kind} {name!r}", getattr(cls, "Config"), options)  # noqa: B009
+        return validated_config(f"{self.kind} {name!r}", getattr(self.get(name), "Config"), options)  # noqa: B009
 
 
 JSON_TYPES = {"integer": "int", "number": "float", "boolean": "bool", "string": "str", "array": "list", "null": "None",
@@ -91,10 +84,15 @@ def option_rows(config_class: type) -> list[tuple[str, str, Any]]:
 def validated_config(owner: str, config_class: type[C], options: dict[str, Any]) -> C:
     """``config_class(**options)`` with each value checked (and coerced where lossless) against its field's type.
 
-    A wrong value is a ``ValueError`` naming ``owner``, the option, the value given and what was expected.
+    An unknown option is a ``ValueError`` naming ``owner`` and listing the valid options; a wrong value one naming
+    ``owner``, the option, the value given and what was expected (type or range, from the field's annotation).
     """
     from pydantic import TypeAdapter, ValidationError
 
+    valid = {field.name for field in dataclasses.fields(config_class)}  # type: ignore[arg-type]
+    unknown = sorted(set(options) - valid)
+    if unknown:
+        raise ValueError(f"{owner} has no option {', '.join(unknown)}; its options: {', '.join(sorted(valid))}")
     try:
         return TypeAdapter(config_class).validate_python(options)
     except ValidationError as error:

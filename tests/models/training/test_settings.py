@@ -48,7 +48,7 @@ def test_unknown_models_and_files_are_clear_errors(tmp_path):
     bad.write_text("model:\n  hidden: 8\noptimizer:\n  lr: 1\n")
     with pytest.raises(ValueError, match="unknown sections"):
         load_settings(str(bad))
-    with pytest.raises(ValueError, match="unknown train settings"):
+    with pytest.raises(ValueError, match="train settings has no option learning_rate; its options: amp, batch_size"):
         TrainConfig.from_dict({"learning_rate": 1})
 
 
