@@ -14,14 +14,14 @@ from emoflow.models.base import DataSpec, DialogueModel
 MODELS: Registry[DialogueModel] = Registry(
     "model",
     (
-        "emoflow.models.mlp",
-        "emoflow.models.bc_lstm",
-        "emoflow.models.dialoguegcn",
-        "emoflow.models.mmgcn",
+        "emoflow.models.mlp.model",
+        "emoflow.models.bc_lstm.model",
+        "emoflow.models.dialoguegcn.model",
+        "emoflow.models.mmgcn.model",
         "emoflow.models.amb_dsgdn.model",
         "emoflow.models.ar_iigcn.model",
         "emoflow.models.cascla.model",
-        "emoflow.models.cmcf_agcn",
+        "emoflow.models.cmcf_agcn.model",
     ),
 )
 register = MODELS.register

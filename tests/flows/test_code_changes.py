@@ -35,7 +35,7 @@ def test_editing_a_models_source_misses_the_train_cache(prefect_server, tmp_path
 
     def edited(module):  # the mlp's module as if a line had been changed in it
         found = real(module)
-        if module == "emoflow.models.mlp" and found is not None:
+        if module == "emoflow.models.mlp.model" and found is not None:
             return found[0], found[1] + b"\n# a fix\n"
         return found
 

@@ -1,0 +1,1 @@
+"""BC-LSTM: the bidirectional contextual LSTM, the sequential floor."""

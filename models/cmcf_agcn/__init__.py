@@ -1,0 +1,1 @@
+"""CMCF-AGCN: cross-modal context fusion and an adaptive graph convolutional network, trained multi-task."""

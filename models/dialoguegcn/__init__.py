@@ -1,0 +1,1 @@
+"""DialogueGCN (Ghosal et al.): a speaker-relational graph over a window of the dialogue."""

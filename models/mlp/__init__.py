@@ -1,0 +1,1 @@
+"""The context-free floor: each utterance classified from its own features alone."""

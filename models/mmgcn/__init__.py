@@ -1,0 +1,1 @@
+"""MMGCN (Hu et al.): a multimodal utterance graph with a deep spectral GCN."""
