@@ -49,8 +49,8 @@ def measure(store: Path, model: str, epochs: int, device: str) -> dict[str, floa
     from emoflow.models.graph_data import dialogue_graphs
     from emoflow.models.registry import create_model
     from emoflow.models.training.runs import data_spec, most_speakers
-    from emoflow.models.training.settings import load_settings
-    from emoflow.models.training.trainer import TrainConfig, fit
+    from emoflow.models.training.settings import TrainConfig, load_settings
+    from emoflow.models.training.trainer import fit
     from emoflow.storage import FeatureStore
 
     data = dialogue_graphs(FeatureStore(store), "meld_sized", {m: "synthetic" for m in DIMS})

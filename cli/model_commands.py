@@ -119,7 +119,7 @@ def list_models(context: click.Context) -> None:
     if context.invoked_subcommand is not None:
         return
     from emoflow.models.registry import model_classes
-    from emoflow.models.training.trainer import TrainConfig
+    from emoflow.models.training.settings import TrainConfig
 
     for name, cls in model_classes().items():
         echo_options(name, cls.Config, cls.__doc__)

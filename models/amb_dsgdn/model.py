@@ -31,12 +31,12 @@ Documented choices (the paper is silent or ambiguous):
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import torch
 from torch import nn
 from torch_geometric.data import Batch
 
+from emoflow.models.amb_dsgdn.config import AMBDSGDNConfig
 from emoflow.models.amb_dsgdn.diff_graph_attention import DiffRGCN
 from emoflow.models.amb_dsgdn.modality_dropout import AdaptiveModalityDropout, batch_weighted_f1
 from emoflow.models.base import DataSpec, DialogueModel, ModelOutput, masked_cross_entropy, modality_masks
@@ -54,25 +54,6 @@ from emoflow.models.registry import register
 
 INTER_SPEAKER = (SELF, OTHER_FUTURE, OTHER_PAST)  # Adj_c, Eq. 8
 INTRA_SPEAKER = (SELF, SAME_PAST, SAME_FUTURE)  # Adj_s, Eq. 7
-
-
-@dataclass(frozen=True)
-class AMBDSGDNConfig:
-    """Hyperparameters; ``configs/models/amb_dsgdn.yaml`` cites the paper for each one it gives."""
-
-    hidden: int = 512
-    encoder_heads: int = 8
-    feedforward: int = 1024
-    graph_heads: int = 4
-    relation_dim: int = 32
-    window: int = 5
-    dropout: float = 0.3
-    q_base: float = 0.3
-    lam: float = 0.9
-    p_exe: float = 0.5
-    warmup_epochs: int = 60
-    aux_loss: bool = True
-    modality_dropout: bool = True
 
 
 def sinusoidal_encoding(position: torch.Tensor, dim: int) -> torch.Tensor:

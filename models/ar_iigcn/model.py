@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 import torch
 from torch import nn
@@ -50,6 +49,7 @@ from torch_geometric.data import Batch
 from torch_geometric.utils import softmax
 from tqdm.auto import tqdm
 
+from emoflow.models.ar_iigcn.config import ARIIGCNConfig
 from emoflow.models.ar_iigcn.losses import hybrid_loss, iccl_loss, imcl_loss
 from emoflow.models.ar_iigcn.tri_modal_gan import TriModalGAN
 from emoflow.models.base import DataSpec, DialogueModel, ModelOutput, masked_cross_entropy, modality_masks
@@ -57,24 +57,6 @@ from emoflow.models.graph_data import IGNORE_INDEX
 from emoflow.models.layers.edges import dialogue_edges, num_relations
 from emoflow.models.layers.relational_conv import RelationalConv
 from emoflow.models.registry import register
-
-
-@dataclass(frozen=True)
-class ARIIGCNConfig:
-    """Hyperparameters; ``configs/models/ar_iigcn.yaml`` cites the paper for each one it gives."""
-
-    hidden: int = 256
-    graph_layers: int = 2
-    window: int = 10
-    edge_hidden: int = 64
-    classifier_hidden: int = 256
-    dropout: float = 0.5
-    lam: float = 0.5
-    beta: float = 0.8
-    contrastive: bool = True
-    gan_epochs: int = 60
-    gan_hidden: int = 256
-    gan_lr: float = 0.0005
 
 
 class EdgeAttention(nn.Module):

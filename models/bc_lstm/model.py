@@ -7,25 +7,15 @@ from its contextual state. Context, but no speakers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import torch
 from torch import nn
 from torch_geometric.data import Batch
 
 from emoflow.models.base import DataSpec, DialogueModel, ModelOutput
+from emoflow.models.bc_lstm.config import BCLSTMConfig
 from emoflow.models.layers.projection import MaskedProjection, classifier_head
 from emoflow.models.layers.sequence import BidirectionalRNN
 from emoflow.models.registry import register
-
-
-@dataclass(frozen=True)
-class BCLSTMConfig:
-    """``hidden``: projection width and LSTM size per direction; ``layers``: stacked LSTMs; ``dropout``."""
-
-    hidden: int = 256
-    layers: int = 1
-    dropout: float = 0.3
 
 
 @register

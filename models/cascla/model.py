@@ -32,8 +32,6 @@ Documented choices (the paper is silent or ambiguous):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import torch
 from torch import nn
 from torch_geometric.data import Batch
@@ -46,6 +44,7 @@ from emoflow.models.base import (
     modality_masks,
 )
 from emoflow.models.cascla.causal_interaction import CausalInteraction
+from emoflow.models.cascla.config import CaSCLAConfig
 from emoflow.models.cascla.perturbed_gru import GateInputGRU, fgm_perturbation
 from emoflow.models.cascla.scla_loss import LabelEmbedding, scla_loss
 from emoflow.models.cascla.tensor_ring_fusion import NormalisedFusion, TensorRingAttention
@@ -55,28 +54,6 @@ from emoflow.models.layers.sequence import attend_within_dialogues
 from emoflow.models.registry import register
 
 WITHOUT_CLUES = "w/o causal-aware knowledge (no commonsense clue table: the interaction runs on the context alone)"
-
-
-@dataclass(frozen=True)
-class CaSCLAConfig:
-    """Hyperparameters; ``configs/models/cascla.yaml`` cites the paper for each one it gives."""
-
-    model_dim: int = 1024
-    hidden: int = 300
-    encoder_heads: int = 8
-    feedforward: int = 1024
-    rank: int = 4
-    eta: float = 0.5
-    label_dim: int = 300
-    dropout: float = 0.3
-    alpha: float = 2.0
-    beta: float = 0.5
-    gamma: float = 1.0
-    epsilon: float = 1.0
-    scla: bool = True
-    adversarial: bool = True
-    text_positive: bool = True
-    clues: str | None = None
 
 
 @register

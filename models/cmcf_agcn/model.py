@@ -37,7 +37,6 @@ Documented choices (no equations to follow):
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
 
 import torch
 from torch import nn
@@ -51,6 +50,7 @@ from emoflow.models.base import (
     masked_cross_entropy,
     modality_masks,
 )
+from emoflow.models.cmcf_agcn.config import CMCFAGCNConfig
 from emoflow.models.graph_data import IGNORE_INDEX
 from emoflow.models.layers.edges import dialogue_edges, mean_weights, num_relations
 from emoflow.models.layers.projection import MaskedProjection
@@ -59,38 +59,6 @@ from emoflow.models.layers.sequence import BidirectionalRNN, DialogueAttention, 
 from emoflow.models.registry import register
 
 SENTIMENTS = ("negative", "neutral", "positive")
-DEFAULT_SENTIMENT = {
-    "neutral": "neutral",
-    "joy": "positive",
-    "surprise": "positive",
-    "sadness": "negative",
-    "anger": "negative",
-    "disgust": "negative",
-    "fear": "negative",
-    "happy": "positive",
-    "excited": "positive",
-    "sad": "negative",
-    "angry": "negative",
-    "frustrated": "negative",
-}
-"""MELD's and IEMOCAP's labels; surprise counts as positive (a choice: its valence is mixed)."""
-
-
-@dataclass(frozen=True)
-class CMCFAGCNConfig:
-    """Hyperparameters; ``configs/models/cmcf_agcn.yaml`` says which come from the paper."""
-
-    hidden: int = 128
-    heads: int = 4
-    feedforward: int = 256
-    gru_hidden: int = 128
-    graph_hidden: int = 128
-    past: int = 10
-    future: int = 10
-    drop_message: float = 0.1
-    dropout: float = 0.3
-    alpha: float = 0.7
-    sentiment: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_SENTIMENT))
 
 
 class CrossModalBlock(nn.Module):

@@ -22,8 +22,6 @@ scripts: it replaces each node by a mixture of its whole dialogue, which washes 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import torch
 from torch import nn
 from torch_geometric.data import Batch
@@ -31,25 +29,12 @@ from torch_geometric.nn import GraphConv
 from torch_geometric.utils import softmax
 
 from emoflow.models.base import DataSpec, DialogueModel, ModelOutput
+from emoflow.models.dialoguegcn.config import DialogueGCNConfig
 from emoflow.models.layers.edges import dialogue_edges
 from emoflow.models.layers.projection import MaskedProjection
 from emoflow.models.layers.relational_conv import RelationalConv
 from emoflow.models.layers.sequence import BidirectionalRNN, DialogueAttention
 from emoflow.models.registry import register
-
-
-@dataclass(frozen=True)
-class DialogueGCNConfig:
-    """Sizes and window; see ``configs/models/dialoguegcn.yaml`` for where each value comes from."""
-
-    hidden: int = 100
-    graph_hidden: int = 100
-    past: int = 10
-    future: int = 10
-    num_bases: int = 30
-    nodal_attention: bool = False
-    gcn_aggregation: str = "mean"
-    dropout: float = 0.5
 
 
 @register

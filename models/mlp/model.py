@@ -6,23 +6,14 @@ No dialogue context, no speakers: what the graph models must beat.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import torch
 from torch import nn
 from torch_geometric.data import Batch
 
 from emoflow.models.base import DataSpec, DialogueModel, ModelOutput
 from emoflow.models.layers.projection import MaskedProjection, classifier_head
+from emoflow.models.mlp.config import MLPConfig
 from emoflow.models.registry import register
-
-
-@dataclass(frozen=True)
-class MLPConfig:
-    """``hidden``: projection and classifier width; ``dropout``: on the fused vector and inside the head."""
-
-    hidden: int = 256
-    dropout: float = 0.3
 
 
 @register

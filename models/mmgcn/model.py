@@ -19,7 +19,6 @@ Documented choices: a node whose modality is missing is left out of the graph (n
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import torch
 from torch import nn
@@ -30,20 +29,8 @@ from emoflow.models.base import DataSpec, DialogueModel, ModelOutput, modality_m
 from emoflow.models.layers.edges import dialogue_edges
 from emoflow.models.layers.projection import MaskedProjection, classifier_head
 from emoflow.models.layers.sequence import BidirectionalRNN
+from emoflow.models.mmgcn.config import MMGCNConfig
 from emoflow.models.registry import register
-
-
-@dataclass(frozen=True)
-class MMGCNConfig:
-    """Sizes, depth and graph options; see ``configs/models/mmgcn.yaml`` for where each value comes from."""
-
-    hidden: int = 200
-    layers: int = 4
-    alpha: float = 0.1
-    lamda: float = 0.5
-    inter_modal_weight: float = 1.0
-    window: int | None = None
-    dropout: float = 0.4
 
 
 @register

@@ -40,8 +40,8 @@ from emoflow.models.registry import model_config as build_config
 from emoflow.models.training.metrics import Metrics, classification_metrics, paper_table
 from emoflow.models.training.model_card import CARD_FILE, model_card
 from emoflow.models.training.plots import plot_confusion, plot_curves
-from emoflow.models.training.settings import load_settings
-from emoflow.models.training.trainer import FitResult, TrainConfig, fit, predict
+from emoflow.models.training.settings import TrainConfig, load_settings
+from emoflow.models.training.trainer import FitResult, fit, predict
 from emoflow.storage import FeatureStore
 from emoflow.storage.atomic import atomic_path, write_text_atomic
 from emoflow.storage.hashing import json_digest

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
+from pydantic import Field
 
+from emoflow.core.registry import validated_config
 from emoflow.core.resources import config_files, config_label
 
 
@@ -46,3 +48,27 @@ def load_settings(name: str) -> ModelSettings:
     if unknown:
         raise ValueError(f"{path}: unknown sections {unknown}; a model settings file has model: and train:")
     return ModelSettings(model=dict(data.get("model") or {}), train=dict(data.get("train") or {}), source=str(path))
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Optimisation settings (``configs/models/<model>.yaml``, section ``train``).
+
+    ``patience``: stop after this many epochs without a better validation weighted F1 (``None``: run all
+    epochs). ``class_weights``: weight the loss by inverse class frequency in the train labels. ``amp``: mixed
+    precision, used only on CUDA.
+    """
+
+    epochs: Annotated[int, Field(ge=1)] = 60
+    batch_size: Annotated[int, Field(ge=1)] = 16
+    lr: Annotated[float, Field(gt=0)] = 3e-4
+    weight_decay: Annotated[float, Field(ge=0)] = 0.0
+    patience: Annotated[int, Field(ge=1)] | None = None
+    class_weights: bool = False
+    device: str = "auto"
+    amp: bool = True
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> TrainConfig:
+        """Build from settings; unknown keys, wrong types and out-of-range values are errors naming the key."""
+        return validated_config("train settings", cls, values)

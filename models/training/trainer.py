@@ -10,44 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Annotated, Any
 
 import numpy as np
 import torch
-from pydantic import Field
 from torch_geometric.data import Data
 from torch_geometric.loader import DataLoader
 
 from emoflow.core.device import resolve_device, seed_everything
-from emoflow.core.registry import validated_config
 from emoflow.core.selection import select_on_validation
 from emoflow.models.base import DialogueModel
 from emoflow.models.graph_data import IGNORE_INDEX
 from emoflow.models.training.metrics import classification_metrics
-
-
-@dataclass(frozen=True)
-class TrainConfig:
-    """Optimisation settings (``configs/models/<model>.yaml``, section ``train``).
-
-    ``patience``: stop after this many epochs without a better validation weighted F1 (``None``: run all
-    epochs). ``class_weights``: weight the loss by inverse class frequency in the train labels. ``amp``: mixed
-    precision, used only on CUDA.
-    """
-
-    epochs: Annotated[int, Field(ge=1)] = 60
-    batch_size: Annotated[int, Field(ge=1)] = 16
-    lr: Annotated[float, Field(gt=0)] = 3e-4
-    weight_decay: Annotated[float, Field(ge=0)] = 0.0
-    patience: Annotated[int, Field(ge=1)] | None = None
-    class_weights: bool = False
-    device: str = "auto"
-    amp: bool = True
-
-    @classmethod
-    def from_dict(cls, values: dict[str, Any]) -> TrainConfig:
-        """Build from settings; unknown keys, wrong types and out-of-range values are errors naming the key."""
-        return validated_config("train settings", cls, values)
+from emoflow.models.training.settings import TrainConfig
 
 
 @dataclass

@@ -25,7 +25,8 @@ def test_the_same_code_in_another_folder_has_the_same_identity(tmp_path):
     script = (
         "import sys; sys.path.insert(0, sys.argv[1]); import emoflow;"
         "from emoflow.core.code_digest import code_identity;"
-        "print(emoflow.__file__); print(code_identity('emoflow.models.dialoguegcn.model', 'emoflow.extractors.audio_bilstm'))"
+        "print(emoflow.__file__);"
+        "print(code_identity('emoflow.models.dialoguegcn.model', 'emoflow.extractors.audio_bilstm'))"
     )
     for clone in ("a", "b"):
         shutil.copytree(PACKAGE, tmp_path / clone / "emoflow", ignore=shutil.ignore_patterns("__pycache__"))

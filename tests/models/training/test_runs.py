@@ -15,7 +15,8 @@ from emoflow.core.device import seed_everything
 from emoflow.models.base import DataSpec
 from emoflow.models.registry import create_model
 from emoflow.models.training.runs import evaluate_run, seed_summary, train_runs
-from emoflow.models.training.trainer import TrainConfig, class_weights, fit
+from emoflow.models.training.settings import TrainConfig
+from emoflow.models.training.trainer import class_weights, fit
 from emoflow.storage import FeatureStore
 from emoflow.storage.query import query
 from emoflow.testing.synthetic import write_contagion_dataset

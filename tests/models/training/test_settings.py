@@ -6,8 +6,7 @@ import pytest
 
 from emoflow.models.base import DataSpec
 from emoflow.models.registry import create_model, model_classes
-from emoflow.models.training.settings import load_settings, read_settings_file
-from emoflow.models.training.trainer import TrainConfig
+from emoflow.models.training.settings import TrainConfig, load_settings, read_settings_file
 
 MODELS = sorted(model_classes())
 MELD_CLASSES = ("anger", "disgust", "fear", "joy", "neutral", "sadness", "surprise")
