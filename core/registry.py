@@ -1,16 +1,18 @@
 """Named classes created from config, like timm's ``create_model``: one registry type for extractors and models.
 
-A registered class has a ``name`` and a frozen ``Config`` dataclass. Built-in modules are imported on first use,
-so importing a package that owns a registry stays cheap. Unknown names and options are errors listing the valid
-ones; option values are validated against the dataclass's field types by pydantic (``"8"`` for an int is 8,
-``"eight"`` is an error naming the option, the value and the type expected).
+A registered class has a ``name`` and a frozen ``Config`` dataclass. Built-in classes are declared by name with
+the module that registers them and the light module that holds their ``Config`` (:class:`Builtin`): listing
+and checking options imports only the configs, and creating one class imports only its module, so a registry
+answers without torch until a class is built. Unknown names and options are errors listing the valid ones;
+option values are validated against the dataclass's field types and ranges by pydantic (``"8"`` for an int is
+8, ``"eight"`` is an error naming the option, the value and the type expected).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import importlib
-from collections.abc import Sequence
+from collections.abc import Mapping
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
@@ -22,12 +24,29 @@ def option_names(cls: Any) -> set[str]:
     return {f.name for f in dataclasses.fields(cls.Config)}
 
 
+@dataclasses.dataclass(frozen=True)
+class Builtin:
+    """Where a built-in class and its options live.
+
+    ``module`` defines and registers the class; ``config`` names its ``Config`` as ``module:Class``, in a module
+    that imports nothing heavy (no torch), so options are listed and checked without loading the implementation.
+    """
+
+    module: str
+    config: str
+
+    def config_class(self) -> type:
+        """The ``Config`` dataclass, imported from its light module."""
+        module, _, name = self.config.partition(":")
+        return getattr(importlib.import_module(module), name)
+
+
 class Registry(Generic[T]):
     """Classes of one kind (``kind`` names it in messages) by their ``name`` attribute."""
 
-    def __init__(self, kind: str, builtin_modules: Sequence[str]) -> None:
+    def __init__(self, kind: str, builtins: Mapping[str, Builtin]) -> None:
         self.kind = kind
-        self.builtin_modules = tuple(builtin_modules)
+        self.builtins = dict(builtins)
         self._classes: dict[str, type[T]] = {}
 
     def register(self, cls: type[T]) -> type[T]:
@@ -38,22 +57,37 @@ class Registry(Generic[T]):
         self._classes[name] = cls
         return cls
 
+    def names(self) -> list[str]:
+        """Every name, built-in or registered, sorted; imports nothing."""
+        return sorted(set(self.builtins) | set(self._classes))
+
     def classes(self) -> dict[str, type[T]]:
-        """Every registered class by name (the built-in modules are imported here)."""
-        for module in self.builtin_modules:
-            importlib.import_module(module)
+        """Every registered class by name (all the built-in modules are imported here)."""
+        for builtin in self.builtins.values():
+            importlib.import_module(builtin.module)
         return dict(sorted(self._classes.items()))
 
     def get(self, name: str) -> type[T]:
-        """The class registered as ``name``; an unknown name is an error listing the valid ones."""
-        classes = self.classes()
-        if name not in classes:
-            raise ValueError(f"unknown {self.kind} {name!r}; valid {self.kind}s: {', '.join(classes)}")
-        return classes[name]
+        """The class registered as ``name`` (importing its module only); an unknown name lists the valid ones."""
+        if name not in self._classes and name in self.builtins:
+            importlib.import_module(self.builtins[name].module)
+        if name not in self._classes:
+            raise ValueError(f"unknown {self.kind} {name!r}; valid {self.kind}s: {', '.join(self.names())}")
+        return self._classes[name]
+
+    def config_class(self, name: str) -> type:
+        """The ``Config`` dataclass of ``name``; for a built-in one, without importing its implementation."""
+        if name in self.builtins:
+            return self.builtins[name].config_class()
+        return getattr(self.get(name), "Config")  # noqa: B009
+
+    def config_classes(self) -> dict[str, type]:
+        """Every name's ``Config`` dataclass, sorted by name (built-in ones from their light modules)."""
+        return {name: self.config_class(name) for name in self.names()}
 
     def config(self, name: str, **options: Any) -> Any:
         """The ``Config`` of ``name`` built from ``options``; unknown options are errors listing the valid ones."""
-        return validated_config(f"{self.kind} {name!r}", getattr(self.get(name), "Config"), options)  # noqa: B009
+        return validated_config(f"{self.kind} {name!r}", self.config_class(name), options)
 
 
 JSON_TYPES = {"integer": "int", "number": "float", "boolean": "bool", "string": "str", "array": "list", "null": "None",

@@ -1,26 +1,28 @@
 """The extractor registry: ``create_extractor(name, **config)``, like timm's ``create_model``.
 
-Each extractor module registers its class with :func:`register`; the built-in modules are imported on first
-use so that importing :mod:`emoflow.extractors` stays cheap (no torch, no transformers).
+Each extractor module registers its class with :func:`register`; a built-in one is imported when it is first
+used, so that importing :mod:`emoflow.extractors` stays cheap (no torch, no transformers).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from emoflow.core.registry import Registry
-from emoflow.extractors.base import Extractor
+from emoflow.core.registry import Builtin, Registry
 
+if TYPE_CHECKING:
+    from emoflow.extractors.base import Extractor
+
+BUILTINS = {
+    "text_transformer": ("emoflow.extractors.text_transformer", "TextTransformerConfig"),
+    "opensmile": ("emoflow.extractors.audio_opensmile", "OpenSmileConfig"),
+    "audio_bilstm": ("emoflow.extractors.audio_bilstm", "AudioBiLSTMConfig"),
+    "visual_cnn": ("emoflow.extractors.visual_cnn", "VisualCNNConfig"),
+    "comet_clues": ("emoflow.extractors.comet_clues", "CometCluesConfig"),
+    "nade_scores": ("emoflow.extractors.text_nade", "NadeScoresConfig"),
+}
 EXTRACTORS: Registry[Extractor] = Registry(
-    "extractor",
-    (
-        "emoflow.extractors.text_transformer",
-        "emoflow.extractors.audio_opensmile",
-        "emoflow.extractors.audio_bilstm",
-        "emoflow.extractors.visual_cnn",
-        "emoflow.extractors.comet_clues",
-        "emoflow.extractors.text_nade",
-    ),
+    "extractor", {name: Builtin(module, f"{module}:{config}") for name, (module, config) in BUILTINS.items()}
 )
 register = EXTRACTORS.register
 extractor_classes = EXTRACTORS.classes

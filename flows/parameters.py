@@ -22,10 +22,10 @@ def _unique(values: list[Any]) -> list[Any]:
 
 
 def _known_model(name: str) -> str:
-    from emoflow.models.registry import model_classes
+    from emoflow.models.registry import MODELS
 
-    if name not in model_classes():
-        raise ValueError(f"unknown model {name!r}; models: {', '.join(model_classes())}")
+    if name not in MODELS.names():
+        raise ValueError(f"unknown model {name!r}; models: {', '.join(MODELS.names())}")
     return name
 
 

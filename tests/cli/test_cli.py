@@ -37,7 +37,7 @@ from click.testing import CliRunner
 from emoflow.cli.main import cli
 runner = CliRunner()
 for args in (["--help"], *[[name, "--help"] for name in cli.commands], ["store", "ls", "--store", sys.argv[1]],
-             ["query", "SELECT count(*) FROM utterances", "--store", sys.argv[1]]):
+             ["query", "SELECT count(*) FROM utterances", "--store", sys.argv[1]], ["models"]):
     result = runner.invoke(cli, args)
     assert result.exit_code == 0, (args, result.output)
 print(" ".join(m for m in sys.argv[2:] if m in sys.modules))
@@ -45,7 +45,7 @@ print(" ".join(m for m in sys.argv[2:] if m in sys.modules))
 
 
 def test_help_listing_and_queries_do_not_import_the_heavy_libraries(tmp_path, write_corpus):
-    # torch, transformers, Prefect ... cost seconds to import: help, store listing and SQL answer without them
+    # torch, transformers, Prefect ... cost seconds to import: help, listings and SQL answer without them
     assert run("ingest", write_corpus([row("u0")]), "--dataset", "mini", "--store", tmp_path / "store").exit_code == 0
     done = subprocess.run([sys.executable, "-c", LIGHT_COMMANDS, str(tmp_path / "store"), *HEAVY],
                           capture_output=True, text=True, check=True)  # fmt: skip
