@@ -105,7 +105,12 @@ def option_rows(config_class: type) -> list[tuple[str, str, Any]]:
         if "enum" in schema:
             return " | ".join(repr(v) for v in schema["enum"])
         name = JSON_TYPES.get(schema.get("type", ""), "any")
-        return " ".join([name, *(f"{BOUNDS[k]} {schema[k]}" for k in BOUNDS if k in schema)])
+        bounds = [(k, schema[k]) for k in BOUNDS if k in schema]
+        if len(bounds) == 2:  # an interval: "float in [0, 1)" for 0 ≤ x < 1
+            (low, low_value), (high, high_value) = bounds
+            opening, closing = "[("[low == "exclusiveMinimum"], "])"[high == "exclusiveMaximum"]
+            return f"{name} in {opening}{low_value}, {high_value}{closing}"
+        return " ".join([name, *(f"{BOUNDS[k]} {value}" for k, value in bounds)])
 
     properties = TypeAdapter(config_class).json_schema()["properties"]
     rows = []

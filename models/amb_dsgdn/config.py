@@ -4,21 +4,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pydantic import NonNegativeInt, PositiveInt
+
+from emoflow.core.option_types import Dropout, Fraction
+
 
 @dataclass(frozen=True)
 class AMBDSGDNConfig:
     """Hyperparameters; ``configs/models/amb_dsgdn.yaml`` cites the paper for each one it gives."""
 
-    hidden: int = 512
-    encoder_heads: int = 8
-    feedforward: int = 1024
-    graph_heads: int = 4
-    relation_dim: int = 32
-    window: int = 5
-    dropout: float = 0.3
-    q_base: float = 0.3
-    lam: float = 0.9
-    p_exe: float = 0.5
-    warmup_epochs: int = 60
+    hidden: PositiveInt = 512
+    encoder_heads: PositiveInt = 8
+    feedforward: PositiveInt = 1024
+    graph_heads: PositiveInt = 4
+    relation_dim: PositiveInt = 32
+    window: NonNegativeInt = 5
+    dropout: Dropout = 0.3
+    q_base: Fraction = 0.3
+    lam: Fraction = 0.9
+    p_exe: Fraction = 0.5
+    warmup_epochs: NonNegativeInt = 60
     aux_loss: bool = True
     modality_dropout: bool = True

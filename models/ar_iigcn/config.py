@@ -4,20 +4,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pydantic import NonNegativeFloat, NonNegativeInt, PositiveFloat, PositiveInt
+
+from emoflow.core.option_types import Dropout
+
 
 @dataclass(frozen=True)
 class ARIIGCNConfig:
     """Hyperparameters; ``configs/models/ar_iigcn.yaml`` cites the paper for each one it gives."""
 
-    hidden: int = 256
-    graph_layers: int = 2
-    window: int = 10
-    edge_hidden: int = 64
-    classifier_hidden: int = 256
-    dropout: float = 0.5
-    lam: float = 0.5
-    beta: float = 0.8
+    hidden: PositiveInt = 256
+    graph_layers: PositiveInt = 2
+    window: NonNegativeInt = 10
+    edge_hidden: PositiveInt = 64
+    classifier_hidden: PositiveInt = 256
+    dropout: Dropout = 0.5
+    lam: NonNegativeFloat = 0.5
+    beta: NonNegativeFloat = 0.8
     contrastive: bool = True
-    gan_epochs: int = 60
-    gan_hidden: int = 256
-    gan_lr: float = 0.0005
+    gan_epochs: NonNegativeInt = 60
+    gan_hidden: PositiveInt = 256
+    gan_lr: PositiveFloat = 0.0005

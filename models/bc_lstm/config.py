@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pydantic import PositiveInt
+
+from emoflow.core.option_types import Dropout
+
 
 @dataclass(frozen=True)
 class BCLSTMConfig:
     """``hidden``: projection width and LSTM size per direction; ``layers``: stacked LSTMs; ``dropout``."""
 
-    hidden: int = 256
-    layers: int = 1
-    dropout: float = 0.3
+    hidden: PositiveInt = 256
+    layers: PositiveInt = 1
+    dropout: Dropout = 0.3

@@ -4,23 +4,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pydantic import NonNegativeFloat, PositiveInt
+
+from emoflow.core.option_types import Dropout, Fraction
+
 
 @dataclass(frozen=True)
 class CaSCLAConfig:
     """Hyperparameters; ``configs/models/cascla.yaml`` cites the paper for each one it gives."""
 
-    model_dim: int = 1024
-    hidden: int = 300
-    encoder_heads: int = 8
-    feedforward: int = 1024
-    rank: int = 4
-    eta: float = 0.5
-    label_dim: int = 300
-    dropout: float = 0.3
-    alpha: float = 2.0
-    beta: float = 0.5
-    gamma: float = 1.0
-    epsilon: float = 1.0
+    model_dim: PositiveInt = 1024
+    hidden: PositiveInt = 300
+    encoder_heads: PositiveInt = 8
+    feedforward: PositiveInt = 1024
+    rank: PositiveInt = 4
+    eta: Fraction = 0.5
+    label_dim: PositiveInt = 300
+    dropout: Dropout = 0.3
+    alpha: NonNegativeFloat = 2.0
+    beta: NonNegativeFloat = 0.5
+    gamma: NonNegativeFloat = 1.0
+    epsilon: NonNegativeFloat = 1.0
     scla: bool = True
     adversarial: bool = True
     text_positive: bool = True

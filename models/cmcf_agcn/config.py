@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pydantic import NonNegativeInt, PositiveInt
+
+from emoflow.core.option_types import Dropout, Fraction
+
 DEFAULT_SENTIMENT = {
     "neutral": "neutral",
     "joy": "positive",
@@ -25,14 +29,14 @@ DEFAULT_SENTIMENT = {
 class CMCFAGCNConfig:
     """Hyperparameters; ``configs/models/cmcf_agcn.yaml`` says which come from the paper."""
 
-    hidden: int = 128
-    heads: int = 4
-    feedforward: int = 256
-    gru_hidden: int = 128
-    graph_hidden: int = 128
-    past: int = 10
-    future: int = 10
-    drop_message: float = 0.1
-    dropout: float = 0.3
-    alpha: float = 0.7
+    hidden: PositiveInt = 128
+    heads: PositiveInt = 4
+    feedforward: PositiveInt = 256
+    gru_hidden: PositiveInt = 128
+    graph_hidden: PositiveInt = 128
+    past: NonNegativeInt = 10
+    future: NonNegativeInt = 10
+    drop_message: Dropout = 0.1
+    dropout: Dropout = 0.3
+    alpha: Fraction = 0.7
     sentiment: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_SENTIMENT))

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import NonNegativeInt, PositiveInt
+
+from emoflow.core.option_types import Dropout
 
 
 @dataclass(frozen=True)
 class DialogueGCNConfig:
     """Sizes and window; see ``configs/models/dialoguegcn.yaml`` for where each value comes from."""
 
-    hidden: int = 100
-    graph_hidden: int = 100
-    past: int = 10
-    future: int = 10
-    num_bases: int = 30
+    hidden: PositiveInt = 100
+    graph_hidden: PositiveInt = 100
+    past: NonNegativeInt = 10
+    future: NonNegativeInt = 10
+    num_bases: PositiveInt = 30
     nodal_attention: bool = False
-    gcn_aggregation: str = "mean"
-    dropout: float = 0.5
+    gcn_aggregation: Literal["mean", "add", "max"] = "mean"
+    dropout: Dropout = 0.5

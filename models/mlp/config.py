@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pydantic import PositiveInt
+
+from emoflow.core.option_types import Dropout
+
 
 @dataclass(frozen=True)
 class MLPConfig:
     """``hidden``: projection and classifier width; ``dropout``: on the fused vector and inside the head."""
 
-    hidden: int = 256
-    dropout: float = 0.3
+    hidden: PositiveInt = 256
+    dropout: Dropout = 0.3

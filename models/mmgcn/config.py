@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pydantic import NonNegativeFloat, NonNegativeInt, PositiveFloat, PositiveInt
+
+from emoflow.core.option_types import Dropout, Fraction
+
 
 @dataclass(frozen=True)
 class MMGCNConfig:
     """Sizes, depth and graph options; see ``configs/models/mmgcn.yaml`` for where each value comes from."""
 
-    hidden: int = 200
-    layers: int = 4
-    alpha: float = 0.1
-    lamda: float = 0.5
-    inter_modal_weight: float = 1.0
-    window: int | None = None
-    dropout: float = 0.4
+    hidden: PositiveInt = 200
+    layers: PositiveInt = 4
+    alpha: Fraction = 0.1
+    lamda: PositiveFloat = 0.5
+    inter_modal_weight: NonNegativeFloat = 1.0
+    window: NonNegativeInt | None = None
+    dropout: Dropout = 0.4

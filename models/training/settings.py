@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 import yaml
-from pydantic import Field
+from pydantic import NonNegativeFloat, PositiveFloat, PositiveInt
 
 from emoflow.core.registry import validated_config
 from emoflow.core.resources import config_files, config_label
@@ -59,11 +59,11 @@ class TrainConfig:
     precision, used only on CUDA.
     """
 
-    epochs: Annotated[int, Field(ge=1)] = 60
-    batch_size: Annotated[int, Field(ge=1)] = 16
-    lr: Annotated[float, Field(gt=0)] = 3e-4
-    weight_decay: Annotated[float, Field(ge=0)] = 0.0
-    patience: Annotated[int, Field(ge=1)] | None = None
+    epochs: PositiveInt = 60
+    batch_size: PositiveInt = 16
+    lr: PositiveFloat = 3e-4
+    weight_decay: NonNegativeFloat = 0.0
+    patience: PositiveInt | None = None
     class_weights: bool = False
     device: str = "auto"
     amp: bool = True

@@ -106,9 +106,10 @@ def test_models_lists_every_model_with_its_options():
     assert result.exit_code == 0
     for name in ("mlp", "bc_lstm", "dialoguegcn", "mmgcn", "amb_dsgdn"):
         assert f"\n{name}: " in "\n" + result.output
-    assert "q_base: float = 0.3" in result.output and "configs/models" in result.output
+    assert "q_base: float in [0, 1] = 0.3" in result.output and "configs/models" in result.output
+    assert "    dropout: float in [0, 1) = 0.5" in result.output  # every option's range, model options too
     assert "training (--train-set): " in result.output  # the training options, with their types and ranges
-    assert "    lr: float > 0 = 0.0003" in result.output and "    patience: int ≥ 1 | None = None" in result.output
+    assert "    lr: float > 0 = 0.0003" in result.output and "    patience: int > 0 | None = None" in result.output
     helped = run("train", "--help")
     assert helped.exit_code == 0 and "validation" in helped.output and "--seeds" in helped.output
 

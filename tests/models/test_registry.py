@@ -71,6 +71,8 @@ def test_unknown_names_and_options_list_the_valid_ones():
     with pytest.raises(ValueError, match=r"model 'mlp': bad option value hidden='eight': input should be a "
                                          r"valid integer"):  # fmt: skip
         create_model("mlp", spec, hidden="eight")
+    with pytest.raises(ValueError, match=r"model 'mlp': bad option value dropout=1.5: input should be less than 1"):
+        create_model("mlp", spec, dropout=1.5)  # ranges too: a dropout of 1 or more would drop every unit
     assert create_model("mlp", spec, hidden="8").config.hidden == 8  # a number given as text (YAML, --model-set)
     with pytest.raises(ValueError, match="at least one modality"):
         DataSpec({}, 3)

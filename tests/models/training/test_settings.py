@@ -56,7 +56,7 @@ def test_unknown_models_and_files_are_clear_errors(tmp_path):
     [
         ({"lr": 0}, "lr=0: input should be greater than 0"),
         ({"epochs": "ten"}, "epochs='ten': input should be a valid integer"),
-        ({"patience": 0}, "patience=0: input should be greater than or equal to 1"),
+        ({"patience": 0}, "patience=0: input should be greater than 0"),
         ({"class_weights": "maybe"}, "class_weights='maybe': input should be a valid boolean"),
     ],
 )
