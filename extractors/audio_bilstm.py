@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -21,50 +21,19 @@ import torch
 from torch import nn
 
 from emoflow.core.device import resolve_device, rng_section, seeded
-from emoflow.extractors.audio_opensmile import FEATURE_SETS, SmileRunner
+from emoflow.extractors.audio_opensmile import SmileRunner
 from emoflow.extractors.base import (
-    NOT_HASHED,
     Extraction,
     Extractor,
     UtteranceInput,
     WeightsError,
     batches,
-    check_choice,
     config_hash,
 )
+from emoflow.extractors.options.audio_bilstm import AudioBiLSTMConfig
 from emoflow.extractors.registry import register
 from emoflow.extractors.training import labelled_splits, train_classifier, training_key
 from emoflow.storage.atomic import atomic_path, write_text_atomic
-
-
-@dataclass(frozen=True)
-class AudioBiLSTMConfig:
-    """Options of :class:`AudioBiLSTM` (``out_dim`` 100 as AR-IIGCN §III-B; the others are this project's choice).
-
-    ``encoder``: the key of an encoder trained before (on another dataset of the same store; its feature table's
-    lineage says ``encoder_key``) to use as it is, with no labels needed; empty: train on this dataset's labels.
-    """
-
-    feature_set: str = "IS10"
-    sample_rate: int = 16000
-    hidden: int = 128
-    out_dim: int = 100
-    dropout: float = 0.2
-    epochs: int = 20
-    lr: float = 1e-3
-    train_batch_size: int = 32
-    frame_stride: int = 4
-    max_frames: int = 1000
-    seed: int = 0
-    encoder: str = ""
-    batch_size: int = field(default=64, metadata=NOT_HASHED)
-    workers: int = field(default=0, metadata=NOT_HASHED)
-    device: str = field(default="auto", metadata=NOT_HASHED)
-
-    def __post_init__(self) -> None:
-        check_choice("openSMILE feature set", self.feature_set, FEATURE_SETS)
-        if min(self.hidden, self.out_dim, self.epochs, self.frame_stride, self.max_frames) < 1:
-            raise ValueError("audio encoder hidden, out_dim, epochs, frame_stride and max_frames must be at least 1")
 
 
 class AudioEncoder(nn.Module):

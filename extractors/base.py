@@ -20,9 +20,6 @@ from emoflow.core.code_digest import code_identity
 from emoflow.storage.hashing import json_digest
 from emoflow.storage.store import ErrorRecord
 
-NOT_HASHED = {"hash": False}
-"""Field metadata of config values that change speed, never the features (batch size, workers, device)."""
-
 
 @dataclass(frozen=True)
 class UtteranceInput:
@@ -131,12 +128,6 @@ class Extractor(ABC):
     @abstractmethod
     def extract(self, rows: Sequence[UtteranceInput], *, cache_dir: Path, progress: bool = True) -> Extraction:
         """Features for ``rows``; ``cache_dir`` holds trained stages (fine-tuned weights, encoders) between runs."""
-
-
-def check_choice(option: str, value: str, choices: Sequence[str]) -> None:
-    """A clear error when a config ``value`` is not one of ``choices``."""
-    if value not in choices:
-        raise ValueError(f"{option} {value!r} is not one of {', '.join(choices)}")
 
 
 def config_hash(config: Any) -> str:

@@ -14,7 +14,6 @@ so, and CaSCLA runs as its paper's "w/o causal-aware knowledge" ablation.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,38 +22,19 @@ from tqdm.auto import tqdm
 
 from emoflow.core.device import resolve_device
 from emoflow.extractors.base import (
-    NOT_HASHED,
     Extraction,
     Extractor,
     UtteranceInput,
     WeightsError,
     batches,
 )
+from emoflow.extractors.options.comet_clues import CometCluesConfig
 from emoflow.extractors.registry import register
 from emoflow.extractors.text_encoding import load_text_model, resolve_model_source
 from emoflow.extractors.weights_identity import weights_identity
 
 RELATIONS = ("xReact", "xEffect", "xWant", "oReact", "oEffect", "oWant")
 """Intra-cause relations (the speaker's own), then inter-cause relations (effects on others), §3.2."""
-
-
-@dataclass(frozen=True)
-class CometCluesConfig:
-    """Options of :class:`CometClues`.
-
-    Args:
-        model: local folder (or hub name, where the hub is reachable) of a COMET checkpoint; required.
-        template: how an utterance, the mask token and a relation are joined (the paper: ``u_i [MASK] rel``).
-        max_length: tokens per input.
-        batch_size: inputs per forward pass (six per utterance).
-        device: ``auto`` (CUDA when present), ``cpu``, ``cuda``, ``cuda:N``.
-    """
-
-    model: str | None = None
-    template: str = "{utterance} {mask} {relation}"
-    max_length: int = 64
-    batch_size: int = field(default=48, metadata=NOT_HASHED)
-    device: str = field(default="auto", metadata=NOT_HASHED)
 
 
 def clue_inputs(rows: Sequence[UtteranceInput], template: str, mask: str) -> list[str]:

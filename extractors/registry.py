@@ -13,7 +13,7 @@ from emoflow.core.registry import Builtin, Registry
 if TYPE_CHECKING:
     from emoflow.extractors.base import Extractor
 
-BUILTINS = {
+BUILTINS = {  # name: (the module that registers the class, its Config in extractors/options/<name>.py)
     "text_transformer": ("emoflow.extractors.text_transformer", "TextTransformerConfig"),
     "opensmile": ("emoflow.extractors.audio_opensmile", "OpenSmileConfig"),
     "audio_bilstm": ("emoflow.extractors.audio_bilstm", "AudioBiLSTMConfig"),
@@ -22,7 +22,11 @@ BUILTINS = {
     "nade_scores": ("emoflow.extractors.text_nade", "NadeScoresConfig"),
 }
 EXTRACTORS: Registry[Extractor] = Registry(
-    "extractor", {name: Builtin(module, f"{module}:{config}") for name, (module, config) in BUILTINS.items()}
+    "extractor",
+    {
+        name: Builtin(module, f"emoflow.extractors.options.{name}:{config}")
+        for name, (module, config) in BUILTINS.items()
+    },
 )
 register = EXTRACTORS.register
 extractor_classes = EXTRACTORS.classes

@@ -19,8 +19,9 @@ import torch
 
 from emoflow.core.device import seeded
 from emoflow.extractors.base import UtteranceInput, WeightsError, batches
+from emoflow.extractors.options.text_transformer import TextTransformerConfig
 from emoflow.extractors.text_context import assemble, dialogue_windows, pad
-from emoflow.extractors.text_encoding import TextTransformerConfig, load_text_model, pool_hidden
+from emoflow.extractors.text_encoding import load_text_model, pool_hidden
 from emoflow.extractors.training import labelled_splits, train_classifier, training_key
 from emoflow.storage.atomic import atomic_folder
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import gzip
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -26,24 +26,12 @@ from typing import Any
 import numpy as np
 from tqdm.auto import tqdm
 
-from emoflow.extractors.base import NOT_HASHED, Extraction, Extractor, UtteranceInput, WeightsError, batches
+from emoflow.extractors.base import Extraction, Extractor, UtteranceInput, WeightsError, batches
+from emoflow.extractors.options.nade_scores import NadeScoresConfig
 from emoflow.extractors.registry import register
 
 EMOTIONS = ("anger", "anticipation", "disgust", "fear", "joy", "sadness", "surprise", "trust")
 EMOJIS = 151
-
-
-@dataclass(frozen=True)
-class NadeScoresConfig:
-    """Options of :class:`NadeScores`.
-
-    Args:
-        model: nade's model folder name inside its package (``socialmedia_en``, the one it ships).
-        batch_size: utterances per call.
-    """
-
-    model: str = "socialmedia_en"
-    batch_size: int = field(default=512, metadata=NOT_HASHED)
 
 
 @dataclass(frozen=True)

