@@ -187,10 +187,10 @@ def _extract(
 def list_extractors() -> None:
     """List the extractors with their options and defaults, and the profiles."""
     from emoflow.extractors.profiles import profile_names
-    from emoflow.extractors.registry import extractor_classes
+    from emoflow.extractors.registry import EXTRACTORS
 
-    for name, cls in extractor_classes().items():
-        echo_options(f"{name} ({cls.modality})", cls.Config, cls.__doc__)
+    for name, config_class in EXTRACTORS.config_classes().items():
+        echo_options(name, config_class, EXTRACTORS.summary(name))
     click.echo(f"profiles (emoflow:configs/extractors/): {', '.join(profile_names())}")
 
 

@@ -118,11 +118,11 @@ def list_models(context: click.Context) -> None:
     """
     if context.invoked_subcommand is not None:
         return
-    from emoflow.models.registry import MODELS, model_summary
+    from emoflow.models.registry import MODELS
     from emoflow.models.training.settings import TrainConfig
 
     for name, config_class in MODELS.config_classes().items():
-        echo_options(name, config_class, model_summary(name))
+        echo_options(name, config_class, MODELS.summary(name))
     echo_options("training (--train-set)", TrainConfig, "Options of every model's training.")
     click.echo("settings with sources: emoflow:configs/models/<model>.yaml (or --settings FILE)")
 

@@ -81,6 +81,15 @@ class Registry(Generic[T]):
             return self.builtins[name].config_class()
         return getattr(self.get(name), "Config")  # noqa: B009
 
+    def summary(self, name: str) -> str:
+        """One line on what ``name`` is, without importing a built-in one's implementation.
+
+        The first line of the docstring of its ``Config``'s module (a class registered from elsewhere: its own).
+        """
+        doc = self.config_class(name).__module__ if name in self.builtins else None
+        text = importlib.import_module(doc).__doc__ if doc else self.get(name).__doc__
+        return (text or "").strip().split("\n", 1)[0]
+
     def config_classes(self) -> dict[str, type]:
         """Every name's ``Config`` dataclass, sorted by name (built-in ones from their light modules)."""
         return {name: self.config_class(name) for name in self.names()}

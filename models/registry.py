@@ -7,7 +7,6 @@ module is imported when it is first built.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
 
 from emoflow.core.registry import Builtin, Registry
@@ -44,9 +43,3 @@ def create_model(name: str, spec: DataSpec, **config: Any) -> DialogueModel:
 
     with rng_section():  # initialisation draws from the process-wide generators: never during a seeded run
         return model_class(name)(spec, model_config(name, **config))
-
-
-def model_summary(name: str) -> str:
-    """One line on what model ``name`` is: its package's docstring (a model registered elsewhere: its class's)."""
-    doc = importlib.import_module(f"emoflow.models.{name}").__doc__ if name in CONFIGS else model_class(name).__doc__
-    return (doc or "").strip().splitlines()[0] if doc and doc.strip() else ""

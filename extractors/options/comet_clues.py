@@ -1,11 +1,13 @@
-"""comet_clues: COMET's commonsense clue vectors for six ATOMIC relations (CaSCLA's causal clues).
+"""Text: COMET's commonsense clue vectors for six ATOMIC relations (CaSCLA's causal clues).
 
-Its options, importable without torch: ``emoflow extractors`` lists them from here.
+The extractor's options, importable without torch: ``emoflow extractors`` lists them from here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from pydantic import PositiveInt
 
 from emoflow.extractors.options import NOT_HASHED
 
@@ -24,6 +26,6 @@ class CometCluesConfig:
 
     model: str | None = None
     template: str = "{utterance} {mask} {relation}"
-    max_length: int = 64
-    batch_size: int = field(default=48, metadata=NOT_HASHED)
+    max_length: PositiveInt = 64
+    batch_size: PositiveInt = field(default=48, metadata=NOT_HASHED)
     device: str = field(default="auto", metadata=NOT_HASHED)

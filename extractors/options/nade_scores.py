@@ -1,11 +1,13 @@
-"""nade_scores: nade's emoji probabilities and Plutchik emotion scores, a text feature stream.
+"""Text: nade's emoji probabilities and Plutchik emotion scores, a stream beside the main vector.
 
-Its options, importable without torch: ``emoflow extractors`` lists them from here.
+The extractor's options, importable without torch: ``emoflow extractors`` lists them from here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from pydantic import PositiveInt
 
 from emoflow.extractors.options import NOT_HASHED
 
@@ -20,4 +22,4 @@ class NadeScoresConfig:
     """
 
     model: str = "socialmedia_en"
-    batch_size: int = field(default=512, metadata=NOT_HASHED)
+    batch_size: PositiveInt = field(default=512, metadata=NOT_HASHED)

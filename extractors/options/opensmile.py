@@ -1,16 +1,19 @@
-"""opensmile: openSMILE's acoustic functionals (or frame descriptors) of each utterance's audio.
+"""Audio: openSMILE's acoustic functionals (or frame descriptors) of each utterance.
 
-Its options, importable without torch: ``emoflow extractors`` lists them from here.
+The extractor's options, importable without torch: ``emoflow extractors`` lists them from here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
-from emoflow.extractors.options import NOT_HASHED, check_choice
+from pydantic import NonNegativeInt, PositiveInt
 
-FEATURE_SETS = ("IS10", "ComParE_2016", "eGeMAPSv02")
-LEVELS = ("functionals", "lld")
+from emoflow.extractors.options import NOT_HASHED
+
+FeatureSet = Literal["IS10", "ComParE_2016", "eGeMAPSv02"]
+"""openSMILE's feature sets that emoflow reads."""
 
 
 @dataclass(frozen=True)
@@ -24,11 +27,7 @@ class OpenSmileConfig:
         workers: parallel threads (0 = one per CPU core).
     """
 
-    feature_set: str = "IS10"
-    level: str = "functionals"
-    sample_rate: int = 16000
-    workers: int = field(default=0, metadata=NOT_HASHED)
-
-    def __post_init__(self) -> None:
-        check_choice("openSMILE feature set", self.feature_set, FEATURE_SETS)
-        check_choice("openSMILE level", self.level, LEVELS)
+    feature_set: FeatureSet = "IS10"
+    level: Literal["functionals", "lld"] = "functionals"
+    sample_rate: PositiveInt = 16000
+    workers: NonNegativeInt = field(default=0, metadata=NOT_HASHED)

@@ -1,17 +1,17 @@
-"""text_transformer: a transformer encoder's vector per utterance, with its dialogue context in the input.
+"""Text: a transformer encoder's vector per utterance, with its dialogue context in the input.
 
-Its options, importable without torch: ``emoflow extractors`` lists them from here.
+The extractor's options, importable without torch: ``emoflow extractors`` lists them from here.
 """
 
 from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
+from typing import Annotated, Literal
 
-from emoflow.extractors.options import NOT_HASHED, check_choice
+from pydantic import Field, NonNegativeInt, PositiveFloat, PositiveInt
 
-POOLINGS = ("cls", "mean")
-LAYERS = ("last", "last4")
+from emoflow.extractors.options import NOT_HASHED
 
 
 @dataclass(frozen=True)
@@ -43,25 +43,23 @@ class TextTransformerConfig:
 
     model: str = "roberta-large"
     revision: str = ""
-    pooling: str = "cls"
-    layers: str = "last"
-    max_length: int = 128
-    context_past: int = 0
-    context_future: int = 0
-    context_turns: int = field(default=0, metadata=NOT_HASHED)
+    pooling: Literal["cls", "mean"] = "cls"
+    layers: Literal["last", "last4"] = "last"
+    max_length: Annotated[int, Field(ge=8)] = 128
+    context_past: NonNegativeInt = 0
+    context_future: NonNegativeInt = 0
+    context_turns: NonNegativeInt = field(default=0, metadata=NOT_HASHED)
     fp16: bool = True
-    finetune_epochs: int = 0
-    finetune_lr: float = 1e-5
-    finetune_warmup: float = 0.1
-    finetune_batch_size: int = 16
+    finetune_epochs: NonNegativeInt = 0
+    finetune_lr: PositiveFloat = 1e-5
+    finetune_warmup: Annotated[float, Field(ge=0, lt=1)] = 0.1
+    finetune_batch_size: PositiveInt = 16
     finetune_seed: int = 0
     finetuned: str = ""
-    batch_size: int = field(default=32, metadata=NOT_HASHED)
+    batch_size: PositiveInt = field(default=32, metadata=NOT_HASHED)
     device: str = field(default="auto", metadata=NOT_HASHED)
 
     def __post_init__(self) -> None:
-        check_choice("text pooling", self.pooling, POOLINGS)
-        check_choice("text layers", self.layers, LAYERS)
         if self.context_turns:
             warnings.warn(
                 "text_transformer: context_turns is deprecated, use context_past (and context_future)",
@@ -69,10 +67,6 @@ class TextTransformerConfig:
             )  # fmt: skip
             object.__setattr__(self, "context_past", max(self.context_past, self.context_turns))
             object.__setattr__(self, "context_turns", 0)
-        if self.max_length < 8 or min(self.context_past, self.context_future, self.finetune_epochs) < 0:
-            raise ValueError("text max_length must be >= 8; context_past, context_future, finetune_epochs >= 0")
-        if not 0 <= self.finetune_warmup < 1:
-            raise ValueError(f"text finetune_warmup is a fraction of the steps in [0, 1), got {self.finetune_warmup}")
 
     @property
     def contextual(self) -> bool:

@@ -1,18 +1,19 @@
-"""visual_cnn: a CNN's pooled features of the speaker's face over the utterance's frames.
+"""Visual: a CNN's pooled features of the speaker's face over the utterance's frames.
 
-Its options, importable without torch: ``emoflow extractors`` lists them from here.
+The extractor's options, importable without torch: ``emoflow extractors`` lists them from here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
-from emoflow.extractors.options import NOT_HASHED, check_choice
+from pydantic import NonNegativeInt, PositiveFloat, PositiveInt
 
-BACKBONE_NAMES = ("densenet121", "efficientnet_lite0")
-"""The image backbones of :mod:`emoflow.extractors.image_backbones`."""
-FACE_MODES = ("crop", "require", "whole")
-POOLINGS = ("mean", "max")
+from emoflow.extractors.options import NOT_HASHED
+
+Backbone = Literal["densenet121", "efficientnet_lite0"]
+"""The image backbones of :mod:`emoflow.extractors.image_backbones` (a test keeps the two lists equal)."""
 
 
 @dataclass(frozen=True)
@@ -34,22 +35,14 @@ class VisualCNNConfig:
         device: ``auto`` (CUDA when present), ``cpu``, ``cuda``, ``cuda:N``.
     """
 
-    backbone: str = "densenet121"
+    backbone: Backbone = "densenet121"
     weights: str = "imagenet"
-    fps: float = 2.0
-    max_frames: int = 16
-    faces: str = "crop"
-    pooling: str = "mean"
+    fps: PositiveFloat = 2.0
+    max_frames: PositiveInt = 16
+    faces: Literal["crop", "require", "whole"] = "crop"
+    pooling: Literal["mean", "max"] = "mean"
     keep_frames: bool = False
     fp16: bool = True
-    batch_size: int = field(default=8, metadata=NOT_HASHED)
-    workers: int = field(default=0, metadata=NOT_HASHED)
+    batch_size: PositiveInt = field(default=8, metadata=NOT_HASHED)
+    workers: NonNegativeInt = field(default=0, metadata=NOT_HASHED)
     device: str = field(default="auto", metadata=NOT_HASHED)
-
-    def __post_init__(self) -> None:
-        if self.backbone not in BACKBONE_NAMES:
-            raise ValueError(f"unknown image backbone {self.backbone!r}; valid backbones: {', '.join(BACKBONE_NAMES)}")
-        check_choice("visual faces", self.faces, FACE_MODES)
-        check_choice("visual pooling", self.pooling, POOLINGS)
-        if self.fps <= 0 or self.max_frames < 1:
-            raise ValueError("visual fps must be positive and max_frames at least 1")

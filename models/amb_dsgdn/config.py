@@ -1,4 +1,7 @@
-"""The options of AMB-DSGDN, importable without torch (``emoflow models`` lists them from here)."""
+"""AMB-DSGDN (Wang et al.): differential graph attention over speaker subgraphs, adaptive modality dropout.
+
+Its options, importable without torch: ``emoflow models`` lists them from here.
+"""
 
 from __future__ import annotations
 

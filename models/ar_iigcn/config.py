@@ -1,4 +1,7 @@
-"""The options of AR-IIGCN, importable without torch (``emoflow models`` lists them from here)."""
+"""AR-IIGCN: tri-modal GAN alignment, speaker graphs per modality, inter-class and inter-modal contrastive losses.
+
+Its options, importable without torch: ``emoflow models`` lists them from here.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""The options of BC-LSTM, importable without torch (``emoflow models`` lists them from here)."""
+"""BC-LSTM: the bidirectional contextual LSTM, the sequential floor.
+
+Its options, importable without torch: ``emoflow models`` lists them from here.
+"""
 
 from __future__ import annotations
 

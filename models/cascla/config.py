@@ -1,4 +1,7 @@
-"""The options of CaSCLA, importable without torch (``emoflow models`` lists them from here)."""
+"""CaSCLA: tensor-ring fusion, perturbed Bi-GRU, causal-aware interaction, supervised contrastive label alignment.
+
+Its options, importable without torch: ``emoflow models`` lists them from here.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""The options of CMCF-AGCN, importable without torch (``emoflow models`` lists them from here)."""
+"""CMCF-AGCN: cross-modal context fusion and an adaptive graph convolutional network, trained multi-task.
+
+Its options, importable without torch: ``emoflow models`` lists them from here.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""The options of DialogueGCN, importable without torch (``emoflow models`` lists them from here)."""
+"""DialogueGCN (Ghosal et al.): a speaker-relational graph over a window of the dialogue.
+
+Its options, importable without torch: ``emoflow models`` lists them from here.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""The options of the context-free floor, importable without torch (``emoflow models`` lists them from here)."""
+"""The context-free floor: each utterance classified from its own features alone.
+
+Its options, importable without torch: ``emoflow models`` lists them from here.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""The options of MMGCN, importable without torch (``emoflow models`` lists them from here)."""
+"""MMGCN (Hu et al.): a multimodal utterance graph with a deep spectral GCN.
+
+Its options, importable without torch: ``emoflow models`` lists them from here.
+"""
 
 from __future__ import annotations
 

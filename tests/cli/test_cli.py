@@ -37,7 +37,7 @@ from click.testing import CliRunner
 from emoflow.cli.main import cli
 runner = CliRunner()
 for args in (["--help"], *[[name, "--help"] for name in cli.commands], ["store", "ls", "--store", sys.argv[1]],
-             ["query", "SELECT count(*) FROM utterances", "--store", sys.argv[1]], ["models"]):
+             ["query", "SELECT count(*) FROM utterances", "--store", sys.argv[1]], ["models"], ["extractors"]):
     result = runner.invoke(cli, args)
     assert result.exit_code == 0, (args, result.output)
 print(" ".join(m for m in sys.argv[2:] if m in sys.modules))
@@ -50,6 +50,14 @@ def test_help_listing_and_queries_do_not_import_the_heavy_libraries(tmp_path, wr
     done = subprocess.run([sys.executable, "-c", LIGHT_COMMANDS, str(tmp_path / "store"), *HEAVY],
                           capture_output=True, text=True, check=True)  # fmt: skip
     assert done.stdout.split() == [], done.stdout
+
+
+def test_extractors_lists_each_extractor_with_its_modality_its_options_and_the_profiles():
+    result = run("extractors")
+    assert result.exit_code == 0
+    assert "\ntext_transformer: Text: " in result.output and "\nvisual_cnn: Visual: " in result.output
+    assert "    pooling: 'cls' | 'mean' = 'cls'\n" in result.output  # choices, ranges and defaults
+    assert "    max_length: int ≥ 8 = 128\n" in result.output and "profiles (emoflow:configs/extractors/): " in result.output
 
 
 def test_an_option_has_one_spelling_one_default_and_one_help_in_every_command():

@@ -1,8 +1,12 @@
+from typing import get_args
+
 import pytest
 
 from emoflow.extractors.base import Extractor
+from emoflow.extractors.image_backbones import BACKBONES
+from emoflow.extractors.options.visual_cnn import Backbone
 from emoflow.extractors.profiles import load_profile, profile_extractors, profile_names
-from emoflow.extractors.registry import create_extractor, extractor_classes
+from emoflow.extractors.registry import EXTRACTORS, create_extractor, extractor_classes
 
 EXPECTED = {
     "audio_bilstm": "audio",
@@ -20,6 +24,14 @@ def test_registry_holds_every_extractor_with_its_modality():
     assert all(issubclass(cls, Extractor) for cls in classes.values())
 
 
+def test_options_are_listed_from_the_light_modules_that_the_classes_use():
+    assert EXTRACTORS.names() == sorted(extractor_classes()) == sorted(EXTRACTORS.config_classes())
+    for name, config_class in EXTRACTORS.config_classes().items():
+        assert extractor_classes()[name].Config is config_class
+        assert EXTRACTORS.summary(name).lower().startswith(EXPECTED[name] + ": ")  # the listing names the modality
+    assert get_args(Backbone) == tuple(BACKBONES)  # the visual option accepts exactly the backbones there are
+
+
 def test_unknown_names_and_options_list_the_valid_ones():
     with pytest.raises(
         ValueError, match="unknown extractor 'bert'; valid extractors: audio_bilstm, comet_clues, nade_scores, opens"
@@ -27,10 +39,12 @@ def test_unknown_names_and_options_list_the_valid_ones():
         create_extractor("bert")
     with pytest.raises(ValueError, match=r"has no option colour; its options: .*pooling"):
         create_extractor("text_transformer", colour="red")
-    with pytest.raises(ValueError, match="pooling 'max' is not one of cls, mean"):
+    with pytest.raises(ValueError, match="pooling='max': input should be 'cls' or 'mean'"):
         create_extractor("text_transformer", pooling="max")
-    with pytest.raises(ValueError, match="valid backbones: densenet121, efficientnet_lite0"):
+    with pytest.raises(ValueError, match="backbone='resnet': input should be 'densenet121' or 'efficientnet_lite0'"):
         create_extractor("visual_cnn", backbone="resnet")
+    with pytest.raises(ValueError, match="max_length=4: input should be greater than or equal to 8"):
+        create_extractor("text_transformer", max_length=4)  # ranges are checked too
 
 
 def test_extractor_id_hashes_what_changes_the_features_only():
