@@ -16,7 +16,7 @@ export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 120
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export HF_HUB_OFFLINE ?= 1
 
-.PHONY: help setup system-packages lock-check demo test bench results lint clean
+.PHONY: help setup system-packages lock-check demo test bench results docs lint clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-16s %s\n", $$1, $$2}'
@@ -65,6 +65,9 @@ results: setup  ## the README's MELD accuracy tables: encoders x models x 3 seed
 	$(BIN)/python benchmarks/bench_accuracy.py --out results-text-encoders.md
 	$(BIN)/python benchmarks/bench_accuracy.py --encoders minilm --models dialoguegcn,ar_iigcn,cmcf_agcn,cascla \
 	  --out results-graph-models.md
+
+docs: setup  ## write the option tables in docs/models.md and docs/extractors.md from the code
+	$(BIN)/python docs/option_tables.py
 
 lint: setup  ## ruff, mypy and the import layers (lint-imports: cli > flows > models > recordings > extractors > storage > core)
 	$(BIN)/ruff check .

@@ -15,6 +15,7 @@ import click
 from emoflow.cli.console import CommandGroup
 from emoflow.cli.model_commands import evaluate, list_models, train
 from emoflow.cli.options import (
+    FORMAT_OPTION,
     echo_options,
     given_settings,
     modalities_option,
@@ -184,14 +185,22 @@ def _extract(
 
 
 @cli.command("extractors")
-def list_extractors() -> None:
-    """List the extractors with their options and defaults, and the profiles."""
+@FORMAT_OPTION
+def list_extractors(output_format: str) -> None:
+    """List the extractors with their options (types, ranges, defaults), and the profiles.
+
+    \b
+    Examples:
+      emoflow extractors
+      emoflow extractors --format markdown
+    """
     from emoflow.extractors.profiles import profile_names
     from emoflow.extractors.registry import EXTRACTORS
 
     for name, config_class in EXTRACTORS.config_classes().items():
-        echo_options(name, config_class, EXTRACTORS.summary(name))
-    click.echo(f"profiles (emoflow:configs/extractors/): {', '.join(profile_names())}")
+        echo_options(name, config_class, EXTRACTORS.summary(name), markdown=output_format == "markdown")
+    if output_format == "text":
+        click.echo(f"profiles (emoflow:configs/extractors/): {', '.join(profile_names())}")
 
 
 @cli.command()

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from emoflow.cli.options import (
+    FORMAT_OPTION,
     csv_list,
     echo_options,
     feature_choice,
@@ -107,13 +108,15 @@ def evaluate(run_id: str, device: str, store: Path) -> None:
 
 
 @click.group("models", invoke_without_command=True)
+@FORMAT_OPTION
 @click.pass_context
-def list_models(context: click.Context) -> None:
+def list_models(context: click.Context, output_format: str) -> None:
     """List the models and the training options (types, ranges, defaults); `models show RUN_ID` shows a run.
 
     \b
     Examples:
       emoflow models
+      emoflow models --format markdown
       emoflow models show dialoguegcn-demo-0a1b2c3d4e-s1 --store demo/store
     """
     if context.invoked_subcommand is not None:
@@ -121,10 +124,12 @@ def list_models(context: click.Context) -> None:
     from emoflow.models.registry import MODELS
     from emoflow.models.training.settings import TrainConfig
 
+    markdown = output_format == "markdown"
     for name, config_class in MODELS.config_classes().items():
-        echo_options(name, config_class, MODELS.summary(name))
-    echo_options("training (--train-set)", TrainConfig, "Options of every model's training.")
-    click.echo("settings with sources: emoflow:configs/models/<model>.yaml (or --settings FILE)")
+        echo_options(name, config_class, MODELS.summary(name), markdown=markdown)
+    echo_options("training (--train-set)", TrainConfig, "Options of every model's training.", markdown=markdown)
+    if not markdown:
+        click.echo("settings with sources: emoflow:configs/models/<model>.yaml (or --settings FILE)")
 
 
 @list_models.command("show")

@@ -104,13 +104,35 @@ def profile_option(command: Any) -> Any:
                         help=f"Extractor profile: {PROFILES_HELP}.")(command)  # fmt: skip
 
 
-def echo_options(title: str, config_class: type, doc: str | None = None) -> None:
-    """Print ``title: first docstring line`` and each option with its type, range and default."""
+def echo_options(title: str, config_class: type, doc: str | None = None, *, markdown: bool = False) -> None:
+    """Print ``title: first docstring line`` and each option with its type, range and default.
+
+    With ``markdown``: a ``### `title``` heading, the line, and a table of the options (what the docs hold).
+    """
     from emoflow.core.registry import option_rows
 
-    click.echo(f"{title}: {(doc or config_class.__doc__ or '').strip().splitlines()[0]}")
-    for name, kind, default in option_rows(config_class):
-        click.echo(f"    {name}: {kind} = {default!r}")
+    line = (doc or config_class.__doc__ or "").strip().splitlines()[0]
+    rows = option_rows(config_class)
+    if not markdown:
+        click.echo(f"{title}: {line}")
+        for name, kind, default in rows:
+            click.echo(f"    {name}: {kind} = {default!r}")
+        return
+    click.echo(f"### `{title}`\n\n{line}\n\n| option | type and range | default |\n|---|---|---|")
+    for name, kind, default in rows:
+        cells = (f"`{name}`", kind, f"`{default!r}`")
+        click.echo("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+    click.echo()
+
+
+FORMAT_OPTION = click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "markdown"]),
+    default="text",
+    show_default=True,
+    help="markdown: one table per entry, as in the docs (make docs writes them there).",
+)
 
 
 def csv_list(value: str, what: str, *, integers: bool = False) -> list[str]:

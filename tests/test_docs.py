@@ -1,8 +1,11 @@
-"""The documentation's examples run: every ``sql`` block of the store, extractor and model docs."""
+"""The documentation is true: every ``sql`` block of the docs runs, and the option tables are the code's."""
 
 from __future__ import annotations
 
 import re
+import runpy
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -77,3 +80,21 @@ def test_the_page_has_examples():
 def test_every_sql_example_runs_and_returns_rows(full_store, sql):
     result = query(full_store.root, sql)
     assert len(result) > 0, sql
+
+
+OPTION_TABLES = DOCS / "option_tables.py"
+
+
+def test_the_option_tables_in_the_docs_match_the_code():
+    done = subprocess.run([sys.executable, str(OPTION_TABLES), "--check"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_stale_option_table_is_rewritten_from_the_code():
+    tables = runpy.run_path(str(OPTION_TABLES))
+    start, end = "<!-- options: emoflow models --format markdown -->\n", "<!-- end options -->\n"
+    fresh = tables["updated"](f"intro\n{start}| `hidden` | int | `1` |\n{end}end\n")
+    assert fresh.startswith(f"intro\n{start}\n### `amb_dsgdn`\n")
+    assert "| `hidden` | int | `1` |" not in fresh and "| `dropout` | float in [0, 1) | `0.3` |" in fresh
+    assert fresh.endswith(f"| `amp` | bool | `True` |\n\n{end}end\n")
+    assert tables["updated"](fresh) == fresh

@@ -57,7 +57,10 @@ def test_extractors_lists_each_extractor_with_its_modality_its_options_and_the_p
     assert result.exit_code == 0
     assert "\ntext_transformer: Text: " in result.output and "\nvisual_cnn: Visual: " in result.output
     assert "    pooling: 'cls' | 'mean' = 'cls'\n" in result.output  # choices, ranges and defaults
-    assert "    max_length: int ≥ 8 = 128\n" in result.output and "profiles (emoflow:configs/extractors/): " in result.output
+    assert (
+        "    max_length: int ≥ 8 = 128\n" in result.output
+        and "profiles (emoflow:configs/extractors/): " in result.output
+    )
 
 
 def test_an_option_has_one_spelling_one_default_and_one_help_in_every_command():
