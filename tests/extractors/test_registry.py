@@ -89,5 +89,8 @@ def test_profile_selection_and_overrides(tmp_path):
     custom.write_text("text:\n  - extractor: visual_cnn\n")
     with pytest.raises(ValueError, match="'visual_cnn' is a visual extractor, not text"):
         load_profile(str(custom))
+    custom.write_text("text:\n  - extractor: text_transformer\n    pooling: max\n")  # checked when the file is read
+    with pytest.raises(ValueError, match=r"mine.yaml: text: extractor 'text_transformer': bad option value pooling="):
+        load_profile(str(custom))
     with pytest.raises(ValueError, match="no extractor profile 'gpu' \\(known: offline, paper, strong"):
         load_profile("gpu")
