@@ -46,13 +46,15 @@ def run_pipeline_command(task_runner: str | None, **parameters: Any) -> None:
 
     server_ready = start_temporary_server()  # boots while the flow's modules import
     from emoflow.flows.pipeline_flow import pipeline as pipeline_flow
-    from emoflow.flows.task_runner import check_scheduler, make_task_runner
+    from emoflow.flows.task_runner import make_task_runner
 
     if not click.get_current_context().find_root().params.get("debug"):
         quiet_prefect_tracebacks()
     runner = make_task_runner(task_runner)  # a bad spec or a missing cluster package fails here
     address = getattr(runner, "address", None)
     if address:
+        from emoflow.flows.dask_task_runner import check_scheduler
+
         check_scheduler(address)  # before a flow run is created
     runnable = pipeline_flow.with_options(task_runner=runner)
     server_ready()

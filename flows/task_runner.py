@@ -25,10 +25,6 @@ from typing import Any, cast
 from prefect.futures import PrefectFuture
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
-from emoflow.flows.dask_task_runner import check_scheduler, dask_runner, dask_spec
-
-__all__ = ["ENV_VAR", "check_scheduler", "make_task_runner"]
-
 ENV_VAR = "EMOFLOW_TASK_RUNNER"
 
 
@@ -38,4 +34,6 @@ def make_task_runner(spec: str | None = None) -> TaskRunner[PrefectFuture[Any]]:
     if spec == "threads":
         workers = int(os.environ.get("EMOFLOW_MAX_WORKERS") or min(4, os.cpu_count() or 1))
         return cast(TaskRunner[PrefectFuture[Any]], ThreadPoolTaskRunner(max_workers=workers))
+    from emoflow.flows.dask_task_runner import dask_runner, dask_spec  # Dask is imported only when asked for
+
     return cast(TaskRunner[PrefectFuture[Any]], dask_runner(dask_spec(spec)))

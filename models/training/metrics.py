@@ -12,7 +12,6 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
-from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, recall_score
 
 from emoflow.core.selection import weighted_f1
 from emoflow.models.graph_data import IGNORE_INDEX
@@ -63,6 +62,8 @@ def classification_metrics(gold: Sequence[int] | np.ndarray, predicted: Sequence
     if gold_array.size == 0:
         raise ValueError("no labelled utterances to score")
     labels = list(range(len(classes)))
+    from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, recall_score  # not on a cached run
+
     recall = recall_score(gold_array, predicted_array, labels=labels, average=None, zero_division=0)
     f1 = f1_score(gold_array, predicted_array, labels=labels, average=None, zero_division=0)
     support = np.bincount(gold_array, minlength=len(classes))

@@ -6,18 +6,25 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import numpy as np
 
 from emoflow.models.training.metrics import Metrics
 from emoflow.storage.atomic import atomic_path
 
 
+def pyplot() -> Any:
+    """Matplotlib's pyplot on the file-only Agg backend, imported on first use (a cached run draws nothing)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot
+
+    return matplotlib.pyplot
+
+
 def save_figure(figure: Any, path: Path, dpi: int) -> None:
     """Write ``figure`` as a PNG at ``path`` atomically, and close it."""
+    plt = pyplot()
     with atomic_path(path) as partial:
         figure.savefig(partial, dpi=dpi, format="png")
     plt.close(figure)
@@ -25,6 +32,7 @@ def save_figure(figure: Any, path: Path, dpi: int) -> None:
 
 def plot_confusion(metrics: Metrics, path: Path, title: str) -> Path:
     """Row-normalised confusion matrix with the counts written in each cell."""
+    plt = pyplot()
     counts = np.asarray(metrics.confusion)
     rates = counts / np.maximum(counts.sum(1, keepdims=True), 1)
     size = 1.2 + 0.75 * len(metrics.classes)
@@ -49,6 +57,7 @@ def plot_confusion(metrics: Metrics, path: Path, title: str) -> Path:
 
 def plot_curves(history: Sequence[dict[str, Any]], best_epoch: int, path: Path, title: str) -> Path:
     """Training and validation loss, and validation weighted F1 and accuracy, per epoch; the selected epoch marked."""
+    plt = pyplot()
     epochs = [h["epoch"] for h in history]
     figure, (losses, scores) = plt.subplots(1, 2, figsize=(11, 4))
     losses.plot(epochs, [h["train_loss"] for h in history], label="train loss")
@@ -74,6 +83,7 @@ def plot_timeline(turns: Sequence[dict[str, Any]], path: Path, title: str) -> Pa
     emotion; the gold label too, when it is known. Turns that carry ``start_s``/``end_s`` (segments of one long
     recording) are drawn as bars over time instead.
     """
+    plt = pyplot()
     if all(t.get("start_s") is not None for t in turns):
         return _plot_time_lanes(turns, path, title)
     classes = list(turns[0]["classes"])
@@ -99,6 +109,7 @@ def plot_timeline(turns: Sequence[dict[str, Any]], path: Path, title: str) -> Pa
 
 def _plot_time_lanes(turns: Sequence[dict[str, Any]], path: Path, title: str) -> Path:
     """A recording's predicted emotions over time: one lane per speaker, one bar per utterance."""
+    plt = pyplot()
     classes = list(turns[0]["classes"])
     colours = plt.get_cmap("tab10")
     speakers = sorted({t["speaker"] for t in turns})
@@ -122,6 +133,7 @@ def _save_with_legend(
     figure: Any, axis: Any, turns: Sequence[dict[str, Any]], classes: list[str], marker: str, path: Path
 ) -> Path:
     """A legend of the emotions the timeline shows (in the classes' colours) beside it, then the PNG."""
+    plt = pyplot()
     colours = plt.get_cmap("tab10")
     shown = [c for c in classes if any(t["predicted"] == c for t in turns)]
     handles = [

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 
 import pytest
 from distributed import LocalCluster
@@ -13,10 +15,22 @@ from prefect_dask import DaskTaskRunner
 
 from emoflow.extractors.run import ExtractReport
 from emoflow.flows.cache_keys import content_key, corpus_listing, ingest_key
+from emoflow.flows.dask_task_runner import check_scheduler
 from emoflow.flows.pipeline_flow import default_features, pipeline
-from emoflow.flows.task_runner import check_scheduler, make_task_runner
+from emoflow.flows.task_runner import make_task_runner
 from emoflow.storage.ingest import dataset_name
 from emoflow.testing.dask_cluster import free_port
+
+
+def test_the_flows_import_what_only_running_work_needs_when_it_runs():
+    # a fully cached run draws no plot, scores nothing and starts no cluster: matplotlib, scikit-learn and Dask
+    # cost seconds to import, so the flow modules leave them to the code that uses them
+    code = (
+        "import sys, emoflow.flows.pipeline_flow, emoflow.flows.predict_flow, emoflow.flows.retrain_flow; "
+        "print(' '.join(m for m in ('matplotlib', 'sklearn', 'distributed', 'prefect_dask') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == []
 
 
 def test_task_runners_by_name_and_environment(monkeypatch):
