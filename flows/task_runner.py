@@ -8,10 +8,11 @@ deployment's ``job_variables.env`` sets it) or by ``emoflow pipeline --task-runn
   process per core), scheduler and dashboard bound to 127.0.0.1;
 - a Dask scheduler address (``tcp://host:8786``, ``tls://host:8786``): an existing cluster, whose workers must see
   the store and the corpus at the same paths (a shared filesystem) and have emoflow installed;
-- a :class:`DaskSpec` as JSON or YAML, inline (``{"cluster_kwargs": {"n_workers": 2}}``) or in a ``.yaml`` /
-  ``.json`` file: ``address``, or ``cluster_class`` (``distributed.LocalCluster``, ``dask_jobqueue.SLURMCluster``,
-  ...) with ``cluster_kwargs`` (workers, threads per worker, memory limit) and ``adapt_kwargs`` (adaptive
-  scaling), and ``client_kwargs``. A LocalCluster binds to 127.0.0.1 unless ``cluster_kwargs`` says otherwise.
+- a Dask spec (:class:`~emoflow.flows.dask_task_runner.DaskSpec`) as JSON or YAML, inline
+  (``{"cluster_kwargs": {"n_workers": 2}}``) or in a ``.yaml`` / ``.json`` file: ``address``, or ``cluster_class``
+  (``distributed.LocalCluster``, ``dask_jobqueue.SLURMCluster``, ...) with ``cluster_kwargs`` (workers, threads
+  per worker, memory limit) and ``adapt_kwargs`` (adaptive scaling), and ``client_kwargs``. A LocalCluster binds
+  to 127.0.0.1 unless ``cluster_kwargs`` says otherwise.
 
 Seeded work (training, the trained extraction stages) holds a process-wide lock (``core.device.seeded``), so
 it is reproducible on threads, in processes and on Dask workers with any number of threads.
