@@ -14,18 +14,30 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import torch
 from tqdm.auto import tqdm
 
 SELECTION_METRIC = "val_weighted_f1"
 
 
-def weighted_f1(gold: Sequence[int] | Any, predicted: Sequence[int] | Any, labels: Sequence[int] | None = None
+def weighted_f1(gold: Sequence[Any] | Any, predicted: Sequence[Any] | Any, labels: Sequence[Any] | None = None
                 ) -> float:  # fmt: skip
-    """Support-weighted F1 (scikit-learn), as the papers report it; the score every selection uses."""
-    from sklearn.metrics import f1_score
+    """Support-weighted F1, as the papers report it (scikit-learn's ``average="weighted"``, ``zero_division=0``).
 
-    return float(f1_score(gold, predicted, labels=labels, average="weighted", zero_division=0))
+    The score every selection uses. Per class ``F1 = 2 TP / (support + predicted count)``, 0 where both are 0,
+    weighted by the class's support; ``labels`` (default: every label in ``gold`` or ``predicted``) are the
+    classes averaged over. Computed with numpy: scikit-learn costs seconds to import.
+    """
+    gold_array, predicted_array = np.asarray(gold), np.asarray(predicted)
+    classes = np.union1d(gold_array, predicted_array) if labels is None else np.asarray(labels)
+    is_gold = gold_array[None, :] == classes[:, None]
+    is_predicted = predicted_array[None, :] == classes[:, None]
+    support, predicted_count = is_gold.sum(1), is_predicted.sum(1)
+    true_positive = (is_gold & is_predicted).sum(1)
+    denominator = support + predicted_count
+    f1 = np.divide(2.0 * true_positive, denominator, out=np.zeros(len(classes)), where=denominator > 0)
+    return float((f1 * support).sum() / support.sum()) if support.sum() else 0.0
 
 
 @dataclass

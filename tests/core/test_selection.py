@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import torch
 
@@ -44,3 +45,18 @@ def test_without_validation_the_last_epoch_is_kept():
 def test_weighted_f1_is_support_weighted():
     # class 0: precision 1, recall 1/2, F1 2/3, support 2; class 1: precision 3/4, recall 1, F1 6/7, support 3
     assert weighted_f1([0, 0, 1, 1, 1], [0, 1, 1, 1, 1]) == pytest.approx((2 * 2 / 3 + 3 * 6 / 7) / 5)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_weighted_f1_is_scikit_learns(seed):
+    from sklearn.metrics import f1_score
+
+    generator = np.random.default_rng(seed)
+    gold, predicted = generator.integers(0, 5, 40), generator.integers(0, 6, 40)  # a class only predicted, too
+    for labels in (None, [0, 1, 2, 3, 4], [0, 2, 7]):  # and a class in neither
+        expected = f1_score(gold, predicted, labels=labels, average="weighted", zero_division=0)
+        assert weighted_f1(gold, predicted, labels) == pytest.approx(expected, abs=1e-12)
+    words = np.array(["joy", "anger", "neutral"])[generator.integers(0, 3, 30)]
+    assert weighted_f1(words, ["neutral"] * 30) == pytest.approx(
+        f1_score(words, ["neutral"] * 30, average="weighted", zero_division=0), abs=1e-12
+    )  # the majority-class baseline, on label names
