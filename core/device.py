@@ -31,8 +31,31 @@ def seeded(seed: int) -> Iterator[torch.Generator]:
     process (a thread pool, a Dask worker with several threads) would interleave their draws. Seeded blocks take
     turns instead: the same seed gives the same weights in any task runner. The lock is re-entrant.
     """
-    with _SEEDED:
+    with _SEEDED, deterministic_cpu_kernels():
         yield seed_everything(seed)
+
+
+@contextmanager
+def deterministic_cpu_kernels() -> Iterator[None]:
+    """Deterministic torch kernels for the block, on a machine without CUDA; then the setting as it was.
+
+    With several threads, CPU scatter-adds (PyG's message aggregation) sum in whatever order the threads finish,
+    so the same seed gave the graph models weights that differed in their last bits, and after 30 epochs at
+    lr 0.005 CMCF-AGCN's MELD score moved by more than a point. With these kernels 2 threads give the weights
+    1 thread gives. On CUDA, atomics make such sums differ from run to run anyway; emoflow leaves that as it is.
+    """
+    if torch.cuda.is_available():
+        yield
+        return
+    enabled, warn_only = (
+        torch.are_deterministic_algorithms_enabled(),
+        torch.is_deterministic_algorithms_warn_only_enabled(),
+    )
+    torch.use_deterministic_algorithms(True, warn_only=True)
+    try:
+        yield
+    finally:
+        torch.use_deterministic_algorithms(enabled, warn_only=warn_only)
 
 
 @contextmanager
