@@ -4,8 +4,8 @@ For every text encoder setting (``--encoders``) the MELD transcripts are encoded
 utterances per second are printed for a cold extraction), then every model (``--models``) is trained with every
 seed (``--seeds``), its epoch selected on validation weighted F1, the test split scored once. Printed: one row
 per (encoder, model) with test weighted F1 and accuracy as mean ± std over seeds, validation weighted F1, the
-selected epochs and the wall time, and the encoders' extraction speed; ``--out`` also writes the table to a
-Markdown file.
+selected epochs and the wall time, the encoders' extraction speed, and for a fine-tuned encoder the epoch kept
+on validation; ``--out`` also writes the table to a Markdown file.
 
 Encoder settings (name: text features):
 
@@ -54,6 +54,47 @@ def encoder_options(setting: str) -> tuple[dict, bool]:
     return options, bool(stream)
 
 
+def spread(values: list[float]) -> str:
+    """Mean ± sample standard deviation, in percent."""
+    values = [100 * v for v in values]
+    return f"{statistics.mean(values):.2f} ± {statistics.stdev(values) if len(values) > 1 else 0.0:.2f}"
+
+
+def results_table(args: argparse.Namespace, rows: list, speeds: list, finetuning: dict[str, dict]) -> str:
+    """The Markdown tables: one row per (encoder setting, model), the papers, extraction speeds, fine-tuning."""
+    lines = [
+        f"MELD, text only, seeds {args.seeds}, at most {args.epochs} epochs, epoch selected on validation WF1",
+        "",
+        f"Settings: `-context` reads {CONTEXT['context_past']} past and {CONTEXT['context_future']} future turns "
+        f"(max_length {CONTEXT['max_length']}); `-ft` fine-tunes the encoder first ({FINETUNE['finetune_epochs']} "
+        f"epochs, lr {FINETUNE['finetune_lr']:g}, warmup {FINETUNE['finetune_warmup']:g}); `+nade` appends nade's "
+        "159 emotion scores; model options: "
+        + ", ".join(f"{m} {k}={v}" for m, o in MODEL_OPTIONS.items() for k, v in o.items()),
+        "",
+        "| text features | model | test WF1 | test accuracy | val WF1 | selected epochs | wall (s) |",
+        "|---|---|---:|---:|---:|---|---:|",
+    ]
+    for setting, model, results, wall in rows:
+        lines.append(
+            f"| {setting} | {model} | {spread([r.test.weighted_f1 for r in results])} | "
+            f"{spread([r.test.accuracy for r in results])} | {spread([r.val.weighted_f1 for r in results])} | "
+            f"{', '.join(str(r.epoch) for r in results)} | {wall:.0f} |"
+        )
+    lines += [f"| {paper} (reported) | | {value} | | | | |" for paper, value in PAPERS.items()]
+    if speeds:
+        lines += ["", "| text encoder (cold extraction) | seconds | utterances / s |", "|---|---:|---:|"]
+        lines += [f"| {name} | {seconds:.1f} | {rate:.0f} |" for name, seconds, rate in speeds]
+    if finetuning:
+        lines += ["", "| fine-tuned encoder | epoch kept (of) | its val WF1 (linear head) | train utterances |"]
+        lines += ["|---|---:|---:|---:|"]
+        lines += [
+            f"| {name} | {r['best_epoch']} ({len(r['history'])}) | {100 * (r['val_weighted_f1'] or 0):.2f} | "
+            f"{r['train_utterances']} |"
+            for name, r in finetuning.items()
+        ]
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--encoders", default="minilm,minilm+nade,minilm-context,mpnet,mpnet+nade")
@@ -82,6 +123,7 @@ def main() -> None:
     utterances = store.read_utterances("meld").num_rows
     seeds = [int(s) for s in args.seeds.split(",")]
     speeds, rows = [], []
+    finetuning: dict[str, dict] = {}  # encoder setting -> its fine-tuning report (lineage)
     nade_id = None
     for setting in args.encoders.split(","):
         options, with_nade = encoder_options(setting)
@@ -90,6 +132,9 @@ def main() -> None:
         if not report.up_to_date:
             speeds.append((setting.split("+")[0], report.seconds, utterances / report.seconds))
         features = extractor.extractor_id
+        tuned = store.feature_lineage("meld", "text", features).get("details", {}).get("finetuned")
+        if tuned and setting.split("+")[0] not in finetuning:
+            finetuning[setting.split("+")[0]] = tuned
         if with_nade:
             if nade_id is None:
                 nade = create_extractor("nade_scores")
@@ -108,31 +153,9 @@ def main() -> None:
             rows.append((setting, model, results, wall))
             print(f"{setting} {model}: " + json.dumps([round(100 * r.test.weighted_f1, 2) for r in results]),
                   file=sys.stderr, flush=True)  # fmt: skip
-
-    def spread(values: list[float]) -> str:
-        values = [100 * v for v in values]
-        return f"{statistics.mean(values):.2f} ± {statistics.stdev(values) if len(values) > 1 else 0.0:.2f}"
-
-    lines = [
-        f"MELD, text only, seeds {args.seeds}, at most {args.epochs} epochs, epoch selected on validation WF1",
-        "",
-        "| text features | model | test WF1 | test accuracy | val WF1 | selected epochs | wall (s) |",
-        "|---|---|---:|---:|---:|---|---:|",
-    ]
-    for setting, model, results, wall in rows:
-        lines.append(
-            f"| {setting} | {model} | {spread([r.test.weighted_f1 for r in results])} | "
-            f"{spread([r.test.accuracy for r in results])} | {spread([r.val.weighted_f1 for r in results])} | "
-            f"{', '.join(str(r.epoch) for r in results)} | {wall:.0f} |"
-        )
-    lines += [f"| {paper} (reported) | | {value} | | | | |" for paper, value in PAPERS.items()]
-    if speeds:
-        lines += ["", "| text encoder (cold extraction) | seconds | utterances / s |", "|---|---:|---:|"]
-        lines += [f"| {name} | {seconds:.1f} | {rate:.0f} |" for name, seconds, rate in speeds]
-    table = "\n".join(lines)
-    print(table)
-    if args.out:
-        Path(args.out).write_text(table + "\n", encoding="utf-8")
+            if args.out:  # rewritten after every model: a run stopped after hours keeps what it measured
+                Path(args.out).write_text(results_table(args, rows, speeds, finetuning) + "\n", encoding="utf-8")
+    print(results_table(args, rows, speeds, finetuning))
 
 
 if __name__ == "__main__":
