@@ -85,11 +85,14 @@ def results_table(args: argparse.Namespace, rows: list, speeds: list, finetuning
         lines += ["", "| text encoder (cold extraction) | seconds | utterances / s |", "|---|---:|---:|"]
         lines += [f"| {name} | {seconds:.1f} | {rate:.0f} |" for name, seconds, rate in speeds]
     if finetuning:
-        lines += ["", "| fine-tuned encoder | epoch kept (of) | its val WF1 (linear head) | train utterances |"]
-        lines += ["|---|---:|---:|---:|"]
+        lines += [
+            "",
+            "| fine-tuned encoder | epoch kept (of) | its val WF1 (linear head) | train utterances | s / epoch |",
+        ]
+        lines += ["|---|---:|---:|---:|---:|"]
         lines += [
             f"| {name} | {r['best_epoch']} ({len(r['history'])}) | {100 * (r['val_weighted_f1'] or 0):.2f} | "
-            f"{r['train_utterances']} |"
+            f"{r['train_utterances']} | {statistics.mean(h.get('seconds', 0.0) for h in r['history']):.0f} |"
             for name, r in finetuning.items()
         ]
     return "\n".join(lines)
