@@ -65,10 +65,8 @@ results: setup  ## the README's MELD accuracy tables: encoders x models x 3 seed
 	$(BIN)/python benchmarks/bench_accuracy.py --out results-text-encoders.md
 	$(BIN)/python benchmarks/bench_accuracy.py --encoders minilm --models dialoguegcn,ar_iigcn,cmcf_agcn,cascla \
 	  --out results-graph-models.md
-	$(BIN)/python benchmarks/bench_accuracy.py --encoders minilm-ft+nade,minilm-context-ft+nade \
+	$(BIN)/python benchmarks/bench_accuracy.py --encoders minilm-ft+nade,minilm-context-ft+nade,mpnet-ft+nade \
 	  --models mlp,bc_lstm,mmgcn,amb_dsgdn,ar_iigcn,cmcf_agcn --out results-fine-tuned.md
-	$(BIN)/python benchmarks/bench_accuracy.py --encoders mpnet-ft+nade \
-	  --models mlp,bc_lstm,mmgcn,amb_dsgdn,ar_iigcn,cmcf_agcn --out results-fine-tuned-mpnet.md
 
 docs: setup  ## write the option tables in docs/models.md and docs/extractors.md from the code
 	$(BIN)/python docs/option_tables.py
