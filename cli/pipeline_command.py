@@ -42,7 +42,7 @@ TRANSCRIPT_QUERY = (
 
 def run_pipeline_command(task_runner: str | None, **parameters: Any) -> None:
     """Run the ``pipeline`` flow (on ``task_runner`` when given) and print what it did."""
-    from emoflow.cli.early_server import start_temporary_server
+    from emoflow.cli.temporary_server import start_temporary_server
 
     server_ready = start_temporary_server()  # boots while the flow's modules import
     from emoflow.flows.pipeline_flow import pipeline as pipeline_flow

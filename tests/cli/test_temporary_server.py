@@ -9,7 +9,7 @@ import sys
 CHECK = """
 import httpx
 from prefect.server.api.server import SubprocessASGIServer
-from emoflow.cli.early_server import start_temporary_server
+from emoflow.cli.temporary_server import start_temporary_server
 
 wait = start_temporary_server()
 wait()
