@@ -1,7 +1,7 @@
 """``emoflow pipeline`` and ``emoflow demo``: the ``pipeline`` flow from the command line.
 
-Without ``PREFECT_API_URL`` the flow runs against Prefect's temporary local server (started and stopped by
-Prefect); with it, the run shows up on that server or on Prefect Cloud.
+Without ``PREFECT_API_URL`` the flow runs against a temporary local Prefect server that the command starts and
+stops (:mod:`emoflow.cli.temporary_server`); with it, the run shows up on that server or on Prefect Cloud.
 """
 
 from __future__ import annotations
@@ -41,24 +41,28 @@ TRANSCRIPT_QUERY = (
 
 
 def run_pipeline_command(task_runner: str | None, **parameters: Any) -> None:
-    """Run the ``pipeline`` flow (on ``task_runner`` when given) and print what it did."""
-    from emoflow.cli.temporary_server import start_temporary_server
+    """Run the ``pipeline`` flow (on ``task_runner`` when given) and print what it did.
 
-    server_ready = start_temporary_server()  # boots while the flow's modules import
-    from emoflow.flows.pipeline_flow import pipeline as pipeline_flow
-    from emoflow.flows.task_runner import make_task_runner
+    Without ``PREFECT_API_URL`` the command's own temporary Prefect server serves the run and is stopped when
+    the command ends, whatever the outcome (:mod:`emoflow.cli.temporary_server`).
+    """
+    from emoflow.cli.temporary_server import temporary_server
 
-    if not click.get_current_context().find_root().params.get("debug"):
-        quiet_prefect_tracebacks()
-    runner = make_task_runner(task_runner)  # a bad spec or a missing cluster package fails here
-    address = getattr(runner, "address", None)
-    if address:
-        from emoflow.flows.dask_task_runner import check_scheduler
+    with temporary_server() as server_ready:  # boots while the flow's modules import
+        from emoflow.flows.pipeline_flow import pipeline as pipeline_flow
+        from emoflow.flows.task_runner import make_task_runner
 
-        check_scheduler(address)  # before a flow run is created
-    runnable = pipeline_flow.with_options(task_runner=runner)
-    server_ready()
-    result: dict[str, Any] = runnable(**parameters)
+        if not click.get_current_context().find_root().params.get("debug"):
+            quiet_prefect_tracebacks()
+        runner = make_task_runner(task_runner)  # a bad spec or a missing cluster package fails here
+        address = getattr(runner, "address", None)
+        if address:
+            from emoflow.flows.dask_task_runner import check_scheduler
+
+            check_scheduler(address)  # before a flow run is created
+        runnable = pipeline_flow.with_options(task_runner=runner)
+        server_ready()
+        result: dict[str, Any] = runnable(**parameters)
     store = FeatureStore(result["store"])
     click.echo(f"\npipeline on {result['dataset']}: {result['summary']}")
     for run in result["runs"]:
