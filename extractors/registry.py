@@ -6,27 +6,37 @@ used, so that importing :mod:`emoflow.extractors` stays cheap (no torch, no tran
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from emoflow.core.registry import Builtin, Registry
 
 if TYPE_CHECKING:
     from emoflow.extractors.base import Extractor
 
-BUILTINS = {  # name: (the module that registers the class, its Config in extractors/options/<name>.py)
-    "text_transformer": ("emoflow.extractors.text_transformer", "TextTransformerConfig"),
-    "opensmile": ("emoflow.extractors.audio_opensmile", "OpenSmileConfig"),
-    "audio_bilstm": ("emoflow.extractors.audio_bilstm", "AudioBiLSTMConfig"),
-    "visual_cnn": ("emoflow.extractors.visual_cnn", "VisualCNNConfig"),
-    "comet_clues": ("emoflow.extractors.comet_clues", "CometCluesConfig"),
-    "nade_scores": ("emoflow.extractors.text_nade", "NadeScoresConfig"),
+
+
+class BuiltinExtractor(NamedTuple):
+    """A built-in extractor, described without importing it: its module, its ``Config`` in
+    ``extractors/options/<name>.py``, its modality and whether it is a feature stream (its class says the same;
+    a test checks that they agree)."""
+
+    module: str
+    config: str
+    modality: str
+    feature_stream: bool = False
+
+
+BUILTINS = {
+    "text_transformer": BuiltinExtractor("emoflow.extractors.text_transformer", "TextTransformerConfig", "text"),
+    "opensmile": BuiltinExtractor("emoflow.extractors.audio_opensmile", "OpenSmileConfig", "audio"),
+    "audio_bilstm": BuiltinExtractor("emoflow.extractors.audio_bilstm", "AudioBiLSTMConfig", "audio"),
+    "visual_cnn": BuiltinExtractor("emoflow.extractors.visual_cnn", "VisualCNNConfig", "visual"),
+    "comet_clues": BuiltinExtractor("emoflow.extractors.comet_clues", "CometCluesConfig", "text"),
+    "nade_scores": BuiltinExtractor("emoflow.extractors.text_nade", "NadeScoresConfig", "text", feature_stream=True),
 }
 EXTRACTORS: Registry[Extractor] = Registry(
     "extractor",
-    {
-        name: Builtin(module, f"emoflow.extractors.options.{name}:{config}")
-        for name, (module, config) in BUILTINS.items()
-    },
+    {name: Builtin(b.module, f"emoflow.extractors.options.{name}:{b.config}") for name, b in BUILTINS.items()},
 )
 register = EXTRACTORS.register
 extractor_classes = EXTRACTORS.classes
@@ -37,7 +47,16 @@ def create_extractor(name: str, **config: Any) -> Extractor:
     return EXTRACTORS.get(name)(EXTRACTORS.config(name, **config))
 
 
+def extractor_modality(name: str) -> str:
+    """The modality extractor ``name`` reads (a built-in one's without importing it)."""
+    if name in BUILTINS:
+        return BUILTINS[name].modality
+    return str(EXTRACTORS.get(name).modality)
+
+
 def is_feature_stream(extractor_id: str) -> bool:
     """Whether a feature table (``<name>-<hash>``) was made by an extractor marked as a feature stream."""
-    cls = extractor_classes().get(extractor_id.rsplit("-", 1)[0])
-    return bool(cls is not None and cls.feature_stream)
+    name = extractor_id.rsplit("-", 1)[0]
+    if name in BUILTINS:
+        return BUILTINS[name].feature_stream
+    return name in EXTRACTORS.names() and bool(EXTRACTORS.get(name).feature_stream)

@@ -6,7 +6,13 @@ from emoflow.extractors.base import Extractor
 from emoflow.extractors.image_backbones import BACKBONES
 from emoflow.extractors.options.visual_cnn import Backbone
 from emoflow.extractors.profiles import load_profile, profile_extractors, profile_names
-from emoflow.extractors.registry import EXTRACTORS, create_extractor, extractor_classes
+from emoflow.extractors.registry import (
+    EXTRACTORS,
+    create_extractor,
+    extractor_classes,
+    extractor_modality,
+    is_feature_stream,
+)
 
 EXPECTED = {
     "audio_bilstm": "audio",
@@ -22,6 +28,11 @@ def test_registry_holds_every_extractor_with_its_modality():
     classes = extractor_classes()
     assert {name: cls.modality for name, cls in classes.items()} == EXPECTED
     assert all(issubclass(cls, Extractor) for cls in classes.values())
+
+
+def test_the_light_table_agrees_with_the_classes():
+    for name, cls in extractor_classes().items():
+        assert (extractor_modality(name), is_feature_stream(f"{name}-0123abcd")) == (cls.modality, cls.feature_stream)
 
 
 def test_options_are_listed_from_the_light_modules_that_the_classes_use():
