@@ -5,18 +5,23 @@ Everything is written under a hidden temporary name in the same folder, synced, 
 never leaves a half-written file that readers would take for a whole one. Parquet parts, promotion records,
 JSON reports, run files and trained weights all go through here.
 
+A folder is replaced so that readers always find the old or the new one (:func:`replace_folder`).
+
 A killed writer leaves its temporary behind. Temporaries are named ``.<name>.<pid>@<host>.<token>.tmp`` (or
-``.partial`` for folders), so that the next write to the same folder (and :func:`sweep_leftovers` over the
+``.partial`` for folders, ``.replaced`` for an old folder moved aside), so that the next write to the same folder (and :func:`sweep_leftovers` over the
 store, run at the start of ingestion, extraction and training) can tell a leftover from a write in progress:
 one whose process has ended on this host, or one older than :data:`STALE_AFTER_S` from any host, is removed.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import os
 import re
 import shutil
 import socket
+import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -26,7 +31,9 @@ from pathlib import Path
 STALE_AFTER_S = 24 * 3600
 """A temporary written from another host (a shared store) is a leftover once it is this old."""
 
-_TEMPORARY = re.compile(r"^\.(?P<name>.+?)\.(?:(?P<pid>\d+)@(?P<host>[^/]*)\.)?[0-9a-f]{32}\.(?:tmp|partial)$")
+_TEMPORARY = re.compile(
+    r"^\.(?P<name>.+?)\.(?:(?P<pid>\d+)@(?P<host>[^/]*)\.)?[0-9a-f]{32}\.(?P<kind>tmp|partial|replaced)$"
+)
 
 
 def _temporary(path: Path, kind: str) -> Path:
@@ -97,6 +104,10 @@ def sweep_leftovers(root: Path, *, name: str | None = None, recursive: bool = Tr
     for path in list(_entries(root, recursive)):
         match = _TEMPORARY.match(path.name)
         if match and (name is None or match["name"] == name) and is_leftover(path):
+            final = path.with_name(match["name"])
+            if match["kind"] == "replaced" and not final.exists():
+                path.rename(final)  # the writer was killed between moving the old folder aside and the new one in
+                continue
             _remove(path)
             removed.append(path)
     return removed
@@ -128,7 +139,7 @@ def write_text_atomic(path: Path, text: str) -> Path:
 
 @contextmanager
 def atomic_folder(path: Path) -> Iterator[Path]:
-    """A temporary folder beside ``path``; on success it replaces ``path`` (an older one is removed), else removed."""
+    """A temporary folder beside ``path``; on success it replaces ``path`` (see :func:`replace_folder`)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     sweep_leftovers(path.parent, name=path.name, recursive=False)
@@ -136,8 +147,49 @@ def atomic_folder(path: Path) -> Iterator[Path]:
     temporary.mkdir()
     try:
         yield temporary
-        shutil.rmtree(path, ignore_errors=True)
-        temporary.replace(path)
-        _sync_folder(path.parent)
+        replace_folder(temporary, path)
     finally:
         shutil.rmtree(temporary, ignore_errors=True)
+
+
+RENAME_EXCHANGE = 2
+AT_FDCWD = -100
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths in one step (Linux ``renameat2(RENAME_EXCHANGE)``); False where the system cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    if renameat2(AT_FDCWD, os.fsencode(first), AT_FDCWD, os.fsencode(second), RENAME_EXCHANGE) == 0:
+        return True
+    error = ctypes.get_errno()
+    if error in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):  # an old kernel, or a file system without it
+        return False
+    raise OSError(error, os.strerror(error), str(second))
+
+
+def replace_folder(new: Path, path: Path) -> None:
+    """Put the folder ``new`` at ``path``: a reader always finds the old folder or the new one there.
+
+    Where the system can swap two names in one step (Linux), it does, then removes the old folder (now under
+    the temporary name). Elsewhere the old folder is renamed aside (``.<name>.<pid>@<host>.<token>.replaced``),
+    the new one renamed in, the old one removed: a writer killed in between leaves the old folder aside, and the
+    next write or :func:`sweep_leftovers` puts it back. Either way a kill at any point leaves one of the two.
+    """
+    new, path = Path(new), Path(path)
+    if not path.exists():
+        new.replace(path)
+    elif _exchange(new, path):
+        _remove(new)
+    else:
+        aside = _temporary(path, "replaced")
+        path.replace(aside)
+        new.replace(path)
+        _remove(aside)
+    _sync_folder(path.parent)

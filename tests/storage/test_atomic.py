@@ -10,7 +10,7 @@ import time
 import pytest
 
 from emoflow.storage import FeatureStore
-from emoflow.storage.atomic import STALE_AFTER_S, atomic_folder, atomic_path, write_text_atomic
+from emoflow.storage.atomic import STALE_AFTER_S, atomic_folder, atomic_path, sweep_leftovers, write_text_atomic
 
 
 def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path):
@@ -85,3 +85,69 @@ def test_a_live_writer_and_a_recent_write_from_another_host_are_left_alone(tmp_p
     finally:
         process.kill()
         process.wait()
+
+
+KILLED_SWAP = """
+import os, signal, sys
+from pathlib import Path
+from emoflow.storage import atomic
+
+mode, folder = sys.argv[1], Path(sys.argv[2])
+if mode == "aside":  # as on a system that cannot swap two names in one step
+    atomic._exchange = lambda first, second: False
+    real_replace, moves = Path.replace, []
+
+    def replace(self, target):
+        moves.append(target)
+        if len(moves) == 2:  # the old folder is aside, the new one not yet in
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real_replace(self, target)
+
+    Path.replace = replace
+else:  # swapped, killed before the old folder (now under the temporary name) is removed
+    atomic._remove = lambda path: os.kill(os.getpid(), signal.SIGKILL)
+with atomic.atomic_folder(folder) as partial:
+    (partial / "new").write_text("new")
+"""
+
+
+@pytest.mark.parametrize("mode", ["aside", "swap"])
+def test_a_writer_killed_while_replacing_a_folder_leaves_the_old_or_the_new_one(tmp_path, mode):
+    folder = tmp_path / "encoder"
+    with atomic_folder(folder) as partial:
+        (partial / "old").write_text("old")
+    done = subprocess.run([sys.executable, "-c", KILLED_SWAP, mode, str(folder)], capture_output=True, timeout=60)
+    assert done.returncode == -9, done.stderr
+    if mode == "swap":
+        assert [p.name for p in folder.iterdir()] == ["new"]  # readers already see the new folder
+    else:
+        assert not folder.exists()  # the killed writer's old folder is aside ...
+    sweep_leftovers(tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == ["encoder"]  # ... and put back; nothing else is left
+    assert [p.name for p in folder.iterdir()] == (["new"] if mode == "swap" else ["old"])
+
+
+def test_a_replaced_folder_is_never_missing_for_a_reader(tmp_path):
+    folder = tmp_path / "encoder"
+    with atomic_folder(folder) as partial:
+        (partial / "v").write_text("0")
+    stop = time.monotonic() + 2
+    reader = subprocess.Popen([sys.executable, "-c", READER, str(folder), str(stop)], stdout=subprocess.PIPE, text=True)
+    version = 0
+    while time.monotonic() < stop:
+        version += 1
+        with atomic_folder(folder) as partial:
+            (partial / "v").write_text(str(version))
+    assert reader.communicate(timeout=60)[0].strip() == "never missing", version
+
+
+READER = """
+import sys, time
+from pathlib import Path
+folder, stop = Path(sys.argv[1]), float(sys.argv[2])
+while time.monotonic() < stop:
+    if not folder.is_dir():
+        print("missing"); break
+else:
+    print("never missing")
+"""
