@@ -20,15 +20,21 @@ import click
 DEBUG_HINT = "rerun with --debug for the traceback"
 
 
+LAZY_USER_ERRORS = {
+    "prefect.exceptions": "ParameterTypeError",
+    "emoflow.extractors.base": "WeightsError",
+    "emoflow.extractors.media": "MediaError",
+}
+"""User errors defined in modules a command may not have imported: an error can only be one of them when its
+module is loaded, so none is imported just to print a message (prefect alone takes seconds)."""
+
+
 def user_error_types() -> tuple[type[BaseException], ...]:
     """The exceptions that describe something the user can fix; their message is the whole story."""
-    from prefect.exceptions import ParameterTypeError
-
-    from emoflow.extractors.base import WeightsError
-    from emoflow.extractors.media import MediaError
     from emoflow.storage import IngestError
 
-    return FileNotFoundError, ValueError, KeyError, IngestError, MediaError, WeightsError, ParameterTypeError
+    loaded = tuple(getattr(sys.modules[m], name) for m, name in LAZY_USER_ERRORS.items() if m in sys.modules)
+    return FileNotFoundError, ValueError, KeyError, IngestError, *loaded
 
 
 def one_line(error: BaseException) -> str:

@@ -69,18 +69,24 @@ def train(
     Example:
       emoflow train --dataset demo --model dialoguegcn --modalities text,audio --epochs 20 --seeds 1,2,3
     """
-    from emoflow.models.training.runs import seed_summary, train_runs
+    from emoflow.models.training.option_checks import check_model_options, check_training_data
 
     chosen = list(modalities)
     seed_list = [int(s) for s in csv_list(seeds, "seed", integers=True)]
     train_overrides = {**given_settings("train", train_settings), "device": device}
     if epochs is not None:
         train_overrides["epochs"] = epochs
+    model_overrides = given_settings("model", model_settings, old_settings)
+    features = feature_choice(feature_pairs)
+    feature_store = FeatureStore(store)
+    check_model_options([model], settings=settings, model_overrides=model_overrides, train_overrides=train_overrides)
+    check_training_data(feature_store, dataset, chosen, features)  # all before torch is imported
+
+    from emoflow.models.training.runs import seed_summary, train_runs
+
     results = train_runs(
-        FeatureStore(store), dataset, model, chosen, features=feature_choice(feature_pairs), seeds=seed_list,
-        settings=settings, model_overrides=given_settings("model", model_settings, old_settings),
-        train_overrides=train_overrides,
-        progress=not quiet,
+        feature_store, dataset, model, chosen, features=features, seeds=seed_list, settings=settings,
+        model_overrides=model_overrides, train_overrides=train_overrides, progress=not quiet,
     )  # fmt: skip
     for result in results:
         click.echo(result.summary())
@@ -98,10 +104,14 @@ def train(
 @store_option
 def evaluate(run_id: str, device: str, store: Path) -> None:
     """Re-score RUN_ID with its checkpoint on the store's current features; rewrite its metrics and predictions."""
+    from emoflow.models.training.run_index import check_run
+
+    feature_store = FeatureStore(store)
+    check_run(feature_store, run_id)  # before torch is imported
     from emoflow.models.training.metrics import paper_table
     from emoflow.models.training.runs import evaluate_run
 
-    result = evaluate_run(FeatureStore(store), run_id, device=device)
+    result = evaluate_run(feature_store, run_id, device=device)
     click.echo(result.summary())
     rows = {"val": result.val, **({"test": result.test} if result.test else {})}
     click.echo(paper_table(rows))
@@ -138,10 +148,10 @@ def list_models(context: click.Context, output_format: str) -> None:
 def show_model(run_id: str, store: Path) -> None:
     """Print RUN_ID's model card: training data, feature recipe, hyperparameters, metrics, limitations."""
     from emoflow.models.training.model_card import CARD_FILE
-    from emoflow.models.training.runs import load_checkpoint
+    from emoflow.models.training.run_index import check_run
 
     feature_store = FeatureStore(store)
-    load_checkpoint(feature_store, run_id)  # an unknown run is a clear error listing the runs
+    check_run(feature_store, run_id)  # an unknown run is a clear error listing the runs
     card = feature_store.run_dir(run_id) / CARD_FILE
     if not card.is_file():
         raise click.ClickException(f"run {run_id} has no model card (trained by an older emoflow): "

@@ -21,6 +21,7 @@ from emoflow.cli.options import (
     settings_option,
     store_option,
 )
+from emoflow.models.training.option_checks import check_pipeline_options
 from emoflow.storage import FeatureStore
 from emoflow.storage.corpora import LAYOUTS
 from emoflow.storage.query import connect
@@ -134,8 +135,8 @@ def pipeline(
           --models mlp,bc_lstm,dialoguegcn,mmgcn,amb_dsgdn --seeds 1,2,3
       emoflow pipeline --corpus data/meld --layout meld --profile paper --device cuda --task-runner dask
     """
-    run_pipeline_command(
-        task_runner, corpus=str(corpus), dataset=dataset, store=str(store), layout=layout, profile=profile,
+    parameters: dict[str, Any] = dict(
+        corpus=str(corpus), dataset=dataset, store=str(store), layout=layout, profile=profile,
         modalities=list(modalities), extractor_overrides=given_settings("extractor", extractor_settings, old_settings),
         features=feature_choice(feature_pairs), models=csv_list(models, "model"),
         seeds=[int(s) for s in csv_list(seeds, "seed", integers=True)], epochs=epochs,
@@ -143,6 +144,8 @@ def pipeline(
         train_overrides=given_settings("train", train_settings),
         device=device, chunk_size=chunk_size, refresh=refresh, task_timeout_s=task_timeout_s,
     )  # fmt: skip
+    check_pipeline_options(**parameters)  # about a second, before a server, a flow or any work
+    run_pipeline_command(task_runner, **parameters)
     click.echo(f"store: {store.resolve()}")
 
 

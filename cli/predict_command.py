@@ -60,10 +60,13 @@ def predict(
       emoflow predict --corpus new-calls --run mlp-meld-0a1b2c3d4e-s1 --out predictions.csv
       emoflow predict --corpus meetings/ --layout recordings --model bc_lstm --trained-on meld
     """
+    from emoflow.models.training.option_checks import check_prediction_model
+
+    feature_store = FeatureStore(store)
+    check_prediction_model(feature_store, run=run_id, model=model)  # before torch is imported
     from emoflow.models.prediction import predict_corpus, summary_table, write_predictions_file
     from emoflow.models.training.metrics import paper_table
 
-    feature_store = FeatureStore(store)
     result = predict_corpus(
         corpus, feature_store, dataset=dataset, layout=layout, run=run_id, model=model, trained_on=trained_on,
         device=device, timelines=not no_timelines, progress=not quiet, log=click.echo,

@@ -84,8 +84,9 @@ class TemporaryServer:
             "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         }
         env.pop("PREFECT_API_URL", None)
-        command = [sys.executable, "-m", "uvicorn", "--factory", "prefect.server.api.server:create_app",
-                   "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "error", "--lifespan", "on"]  # fmt: skip
+        app = "prefect.server.api.server:create_app"
+        command = [sys.executable, "-m", "uvicorn", "--factory", app, "--host", "127.0.0.1", "--port", str(self.port),
+                   "--log-level", "error", "--lifespan", "on"]  # fmt: skip
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(
                 command, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,

@@ -61,8 +61,8 @@ def load_profile(profile: str) -> dict[str, list[dict[str, Any]]]:
             name = spec.get("extractor") if isinstance(spec, dict) else None
             if name not in names:
                 raise ValueError(f"{path}: {modality}: unknown extractor {name!r}; valid: {', '.join(names)}")
-            if extractor_modality(name) != modality:
-                raise ValueError(f"{path}: extractor {name!r} is a {extractor_modality(name)} extractor, not {modality}")
+            if (kind := extractor_modality(name)) != modality:
+                raise ValueError(f"{path}: extractor {name!r} is a {kind} extractor, not {modality}")
             try:
                 EXTRACTORS.config(name, **{k: v for k, v in spec.items() if k != "extractor"})
             except ValueError as error:

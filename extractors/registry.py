@@ -14,11 +14,12 @@ if TYPE_CHECKING:
     from emoflow.extractors.base import Extractor
 
 
-
 class BuiltinExtractor(NamedTuple):
-    """A built-in extractor, described without importing it: its module, its ``Config`` in
-    ``extractors/options/<name>.py``, its modality and whether it is a feature stream (its class says the same;
-    a test checks that they agree)."""
+    """A built-in extractor, described without importing it.
+
+    Its module, its ``Config`` in ``extractors/options/<name>.py``, its modality and whether it is a feature
+    stream (its class says the same; a test checks that they agree).
+    """
 
     module: str
     config: str

@@ -40,6 +40,7 @@ from emoflow.flows.parameters import (
 )
 from emoflow.flows.task_runner import make_task_runner
 from emoflow.flows.train_flow import train_stage
+from emoflow.models.training.option_checks import check_pipeline_options
 from emoflow.models.training.trainer import check_splits
 from emoflow.storage import FeatureStore
 from emoflow.storage.ingest import dataset_name, dialogues_per_split
@@ -116,8 +117,9 @@ def run_pipeline(
     dataset = dataset or dataset_name(corpus)
     modalities, models, seeds = list(modalities or MODALITIES), list(models or DEFAULT_MODELS), list(seeds or [1])
     train_on = list(train_modalities or modalities)
-    if set(train_on) - set(modalities):
-        raise ValueError(f"train_modalities {train_on} must be among the extracted modalities {modalities}")
+    check_pipeline_options(profile=profile, modalities=modalities, train_modalities=train_on,
+                           extractor_overrides=extractor_overrides, models=models, epochs=epochs,
+                           model_overrides=model_overrides, train_overrides=train_overrides, device=device)  # fmt: skip
     result = PipelineResult(dataset, str(Path(store).resolve()))
     overrides = {"device": device, **(extractor_overrides or {})}
     extractors = planned_extractors(profile, modalities, overrides=overrides)  # errors before any work

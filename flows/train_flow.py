@@ -25,6 +25,7 @@ from emoflow.flows.parameters import (
 )
 from emoflow.flows.retries import RETRY_OPTIONS
 from emoflow.flows.task_runner import make_task_runner
+from emoflow.models.training.option_checks import check_model_options, check_training_data
 from emoflow.models.training.runs import RunResult, plan_runs, train_run
 from emoflow.storage import FeatureStore
 
@@ -98,6 +99,8 @@ def train_stage(
     """Plan every model's runs, then train each (model, seed) as a task; cached runs are not trained again."""
     feature_store = FeatureStore(store)
     overrides = {**(train_overrides or {}), "device": device, **({"epochs": epochs} if epochs else {})}
+    check_model_options(models, model_overrides=model_overrides, train_overrides=overrides)  # every model first
+    check_training_data(feature_store, dataset, modalities, features)
     jobs = []
     for model in models:
         options: dict[str, Any] = {"dataset": dataset, "model": model, "modalities": modalities, "features": features,

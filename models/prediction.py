@@ -30,7 +30,8 @@ from emoflow.models.registry import create_model
 from emoflow.models.training.metrics import Metrics, classification_metrics
 from emoflow.models.training.plots import plot_timeline
 from emoflow.models.training.promotion import read_current
-from emoflow.models.training.runs import data_spec, load_checkpoint, predictions_table, stored_runs
+from emoflow.models.training.run_index import stored_runs
+from emoflow.models.training.runs import data_spec, load_checkpoint, predictions_table
 from emoflow.models.training.trainer import predict
 from emoflow.recordings.layouts import ingest_any
 from emoflow.storage import FeatureStore

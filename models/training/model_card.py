@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from emoflow.models.training.metrics import Metrics, paper_table
+if TYPE_CHECKING:
+    from emoflow.models.training.metrics import Metrics
 
 CARD_FILE = "MODEL_CARD.md"
 
@@ -23,6 +24,8 @@ def model_card(
     epochs_run: int,
 ) -> str:
     """The card's Markdown. ``sizes``: split -> (dialogues, utterances); ``metrics``: split -> scores."""
+    from emoflow.models.training.metrics import paper_table  # numpy and torch: only when a card is written
+
     run_id = config["run_id"]
     lines = [f"# Model card: {run_id}", ""]
     lines += [

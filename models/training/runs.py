@@ -40,6 +40,7 @@ from emoflow.models.registry import model_config as build_config
 from emoflow.models.training.metrics import Metrics, classification_metrics, paper_table
 from emoflow.models.training.model_card import CARD_FILE, model_card
 from emoflow.models.training.plots import plot_confusion, plot_curves
+from emoflow.models.training.run_index import check_run
 from emoflow.models.training.settings import TrainConfig, load_settings
 from emoflow.models.training.trainer import FitResult, fit, predict
 from emoflow.storage import FeatureStore
@@ -217,18 +218,10 @@ def evaluate_run(store: FeatureStore, run_id: str, *, device: str = "auto", batc
     return _write_run(store, run_id, config, network, data, result, train_config, save_checkpoint=False)
 
 
-def stored_runs(store: FeatureStore) -> list[str]:
-    """The ids of the runs in the store that have a checkpoint."""
-    return sorted(p.parent.name for p in (store.root / "runs").glob("*/checkpoint.pt"))
-
-
 def load_checkpoint(store: FeatureStore, run_id: str) -> dict[str, Any]:
     """A run's checkpoint ``{state_dict, config, epoch, val_metrics}`` (tensors only: nothing in it can run code)."""
+    check_run(store, run_id)
     path = store.run_dir(run_id) / "checkpoint.pt"
-    if not path.is_file():
-        raise FileNotFoundError(
-            f"no run {run_id!r} in {store.root}/runs (runs: {', '.join(stored_runs(store)) or 'none'})"
-        )
     checkpoint: dict[str, Any] = torch.load(path, map_location="cpu", weights_only=True)
     return checkpoint
 

@@ -40,17 +40,15 @@ def test_two_pipelines_at_once_and_a_failing_one_leave_no_process_and_print_no_t
     no_val = write_manifest(tmp_path / "no-val", [r for r in labelled_dialogues() if r["split"] != "val"])
     marker = f"EMOFLOW_TEST_MARK_{uuid.uuid4().hex}"
     clean = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    env = {**clean, marker: "1", "PREFECT_HOME": str(tmp_path / "prefect-home"),
-           "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "240", "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}  # fmt: skip
+    env = {**clean, marker: "1", "PREFECT_HOME": str(tmp_path / "prefect-home")}
+    env |= {"PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "240", "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
     script = Path(sys.executable).parent / "emoflow"
-    runs = {
-        name: subprocess.Popen(
-            [script, "pipeline", "--corpus", corpus, "--store", tmp_path / f"store-{name}", "--modalities", "text",
-             "--models", "mlp", "--epochs", "1"],
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        )  # fmt: skip
-        for name, corpus in (("first", good), ("second", good), ("failing", no_val))
-    }
+    runs = {}
+    for name, corpus in (("first", good), ("second", good), ("failing", no_val)):
+        args = ["pipeline", "--corpus", corpus, "--store", tmp_path / f"store-{name}", "--modalities", "text",
+                "--models", "mlp", "--epochs", "1"]  # fmt: skip
+        runs[name] = subprocess.Popen([script, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                      text=True)  # fmt: skip
     outputs = {name: process.communicate(timeout=900)[0] for name, process in runs.items()}
     codes = {name: process.returncode for name, process in runs.items()}
     assert codes == {"first": 0, "second": 0, "failing": 1}, outputs

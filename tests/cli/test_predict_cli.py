@@ -60,7 +60,7 @@ def test_models_show_prints_the_model_card(trained):
     ("args", "message"),
     [
         (["--run", "nope"], "Error: no run 'nope'"),
-        (["--model", "dialoguegcn"], "Error: dialoguegcn is trained on no dataset"),
+        (["--model", "dialoguegcn"], "Error: no dialoguegcn run in"),
         (["--model", "bc_lstm", "--dataset", "talk"], "is what run"),
         ([], "Error: say which model"),
     ],

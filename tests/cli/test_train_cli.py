@@ -62,7 +62,7 @@ def test_train_prints_weighted_f1_first_and_mean_std_over_seeds(synthetic_store)
 
 def test_train_names_what_is_wrong(synthetic_store):
     unknown = run("train", "--dataset", "syn", "--model", "gpt", "--modalities", "text", "--store", synthetic_store)
-    assert unknown.exit_code == 1 and "no settings for model 'gpt'" in unknown.output
+    assert unknown.exit_code == 1 and "unknown model 'gpt'; models: amb_dsgdn" in unknown.output
     smell = run("train", "--dataset", "syn", "--model", "mlp", "--modalities", "smell", "--store", synthetic_store)
     assert smell.exit_code == 2 and "unknown modalities ['smell']" in smell.output
     visual = run("train", "--dataset", "syn", "--model", "mlp", "--modalities", "visual", "--store", synthetic_store)
