@@ -8,7 +8,8 @@ JSON reports, run files and trained weights all go through here.
 A folder is replaced so that readers always find the old or the new one (:func:`replace_folder`).
 
 A killed writer leaves its temporary behind. Temporaries are named ``.<name>.<pid>@<host>.<token>.tmp`` (or
-``.partial`` for folders, ``.replaced`` for an old folder moved aside), so that the next write to the same folder (and :func:`sweep_leftovers` over the
+``.partial`` for folders, ``.replaced`` for an old folder moved aside), so that the next write to the same
+folder (and :func:`sweep_leftovers` over the
 store, run at the start of ingestion, extraction and training) can tell a leftover from a write in progress:
 one whose process has ended on this host, or one older than :data:`STALE_AFTER_S` from any host, is removed.
 """

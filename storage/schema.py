@@ -103,6 +103,13 @@ predicted class and its probability (``confidence``), every class's probability 
 and the model. Utterance ids are unique within a dataset only: join on ``(dataset, utterance_id)``."""
 
 
+VECTOR = pa.list_(pa.float32())
+"""A feature vector: a variable-length float32 list, so that every extractor's table, whatever its size, reads as
+one dataset in any Parquet reader (a fixed-size list per size would not unify). Each table's size is in its
+lineage (``dim``); every row of a table has it."""
+FRAMES = pa.list_(VECTOR)
+
+
 def feature_schema(dim: int, *, with_frames: bool = False) -> pa.Schema:
     """Schema of a feature table: one ``dim``-sized float32 vector per utterance, optionally its frame sequence."""
     if dim < 1:
@@ -110,8 +117,12 @@ def feature_schema(dim: int, *, with_frames: bool = False) -> pa.Schema:
     fields = [
         pa.field("utterance_id", pa.string(), nullable=False),
         pa.field("dialogue_id", pa.string(), nullable=False),
-        pa.field("vector", pa.list_(pa.float32(), dim), nullable=False),
+        pa.field("vector", VECTOR, nullable=False),
     ]
     if with_frames:
-        fields.append(pa.field("frames", pa.list_(pa.list_(pa.float32(), dim))))
+        fields.append(pa.field("frames", FRAMES))
     return pa.schema(fields)
+
+
+FEATURES = feature_schema(1, with_frames=True)
+"""The columns of every feature table (the size of its vectors aside)."""

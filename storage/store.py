@@ -29,6 +29,7 @@ from emoflow.storage.hashing import json_digest
 from emoflow.storage.parquet_io import parquet_files, read_lineage, read_parts, write_table_atomic
 from emoflow.storage.schema import (
     ERRORS,
+    FEATURES,
     MODALITIES,
     PREDICTIONS,
     PURPOSES,
@@ -69,6 +70,11 @@ class FeatureTable:
     utterance_ids: list[str]
     dialogue_ids: list[str]
     vectors: np.ndarray
+
+
+EMPTY_PART = "part-empty.parquet"
+EMPTY_TABLES = {"features": FEATURES, "transcripts": TRANSCRIPTS, "errors": ERRORS, "predictions": PREDICTIONS}
+"""The tables a new store holds as an empty typed part, so that they open before anything is written to them."""
 
 
 class FeatureStore:
@@ -133,9 +139,21 @@ class FeatureStore:
         return sorted(p.name.split("=", 1)[1] for p in (self.root / "utterances").glob("dataset=*") if p.is_dir())
 
     def write_utterances(self, dataset: str, table: pa.Table, lineage: dict[str, Any]) -> Path:
-        """Replace the dataset's utterances, atomically."""
+        """Replace the dataset's utterances, atomically (a new store gets its empty typed tables first)."""
+        self.write_empty_tables()
         table = table.cast(UTTERANCES)
         return write_table_atomic(table, self.utterances_path(dataset), lineage)
+
+    def write_empty_tables(self) -> None:
+        """Give each table with no rows yet an empty typed part (``<table>/part-empty.parquet``).
+
+        Any Parquet reader then opens ``errors/`` of a store without errors as an empty table with its columns,
+        rather than failing on a missing folder. DuckDB's views read only the partitioned parts.
+        """
+        for name, schema in EMPTY_TABLES.items():
+            path = self.root / name / EMPTY_PART
+            if not path.is_file():
+                write_table_atomic(schema.empty_table(), path)
 
     def read_utterances(self, dataset: str) -> pa.Table:
         """The dataset's utterances; an error naming the known datasets when it was never ingested."""
@@ -222,7 +240,9 @@ class FeatureStore:
         columns: dict[str, Any] = {
             "utterance_id": pa.array(utterance_ids, pa.string()),
             "dialogue_id": pa.array(dialogue_ids, pa.string()),
-            "vector": pa.FixedSizeListArray.from_arrays(pa.array(vectors.reshape(-1)), dim),
+            "vector": pa.ListArray.from_arrays(
+                pa.array(np.arange(len(vectors) + 1, dtype=np.int32) * dim), pa.array(vectors.reshape(-1))
+            ),
         }
         if frames is not None:
             columns["frames"] = pa.array(
@@ -243,9 +263,15 @@ class FeatureStore:
                 f"no {modality} features from extractor {extractor!r} for dataset {dataset!r} "
                 f"(stored: {', '.join(known) or 'none'})"
             )
-        table = pa.concat_tables(pq.read_table(f, columns=["utterance_id", "dialogue_id", "vector"]) for f in files)
+        columns = pa.schema([FEATURES.field(name) for name in ("utterance_id", "dialogue_id", "vector")])
+        table = pa.concat_tables(  # parts of older stores hold fixed-size lists: the same values
+            pq.read_table(f, columns=columns.names).cast(columns) for f in files
+        )
         vector = table.column("vector").combine_chunks()
-        dim = vector.type.list_size
+        lengths = pc.list_value_length(vector)
+        dim = pc.max(lengths).as_py() or 0
+        if pc.min(lengths).as_py() != dim:
+            raise ValueError(f"feature table {dataset}/{modality}/{extractor} holds vectors of different sizes")
         values = pc.list_flatten(vector).to_numpy(zero_copy_only=False).astype(np.float32, copy=False)
         return FeatureTable(
             utterance_ids=table.column("utterance_id").to_pylist(),
@@ -280,15 +306,16 @@ class FeatureStore:
                 continue
             names = {p.name.split("=", 1)[0]: p.name.split("=", 1)[1] for p in (folder, *folder.parents[:2])}
             rows = sum(pq.ParquetFile(f).metadata.num_rows for f in files)
+            lineage = read_lineage(files[0])
             vector_type = pq.read_schema(files[0]).field("vector").type
             found.append(
                 FeatureSet(
                     dataset=names["dataset"],
                     modality=names["modality"],
                     extractor=names["extractor"],
-                    dim=vector_type.list_size,
+                    dim=int(lineage.get("dim") or vector_type.list_size),  # older stores: a fixed-size list
                     rows=rows,
-                    lineage=read_lineage(files[0]),
+                    lineage=lineage,
                 )
             )
         return found

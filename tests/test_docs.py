@@ -98,3 +98,34 @@ def test_a_stale_option_table_is_rewritten_from_the_code():
     assert "| `hidden` | int | `1` |" not in fresh and "| `dropout` | float in [0, 1) | `0.3` |" in fresh
     assert fresh.endswith(f"| `amp` | bool | `True` |\n\n{end}end\n")
     assert tables["updated"](fresh) == fresh
+
+
+PYTHON_BLOCKS = re.findall(
+    r"## From pandas and pyarrow.*?```python\n(.*?)```", (DOCS / "feature-store.md").read_text(), flags=re.DOTALL
+)
+
+
+def test_the_pandas_and_pyarrow_examples_read_every_table_with_its_partitions(full_store, monkeypatch):
+    audio = np.arange(10, dtype=np.float32).reshape(2, 5)  # another size beside the text vectors of 3
+    full_store.write_features("c", "audio", "a-1", ["u0", "u1"], ["d1"] * 2, audio, {"extractor": "a"})
+    monkeypatch.chdir(full_store.root.parent)
+    (block,) = PYTHON_BLOCKS
+    names: dict = {}
+    exec(compile(block, "docs/feature-store.md", "exec"), names)  # the page's own example
+    features = names["features"]
+    assert sorted(features.groupby(["dataset", "modality", "extractor"]).size().items()) == [
+        (("c", "audio", "a-1"), 2),
+        (("c", "text", "t-1"), 3),
+    ]
+    assert names["vectors"].shape == (3, 3) and names["table"].num_rows == 3
+    assert names["utterances"]["split"].eq("test").all() and len(names["predictions"]) == 3
+    assert "u2.mp4: no face found" in list(names["errors"]["reason"]) and len(names["errors"]) == 2
+
+
+def test_a_table_nothing_was_written_to_reads_as_an_empty_typed_table(store, write_corpus):
+    import pandas as pd
+
+    ingest_corpus(write_corpus([row("u0")]), "c", store, progress=False)
+    for name in ("errors", "features", "predictions", "transcripts"):
+        frame = pd.read_parquet(store.root / name)
+        assert frame.empty and "utterance_id" in frame.columns, name
