@@ -27,9 +27,10 @@ from emoflow.cli.options import (
 )
 from emoflow.cli.pipeline_command import demo, pipeline
 from emoflow.cli.predict_command import predict
+from emoflow.cli.tables import box
 from emoflow.recordings.layouts import ALL_LAYOUTS, ingest_any
 from emoflow.storage import FeatureStore, store_summary
-from emoflow.storage.query import VIEWS, check_read_only, connect
+from emoflow.storage.query import VIEW_NAMES, check_read_only, connect
 from emoflow.storage.schema import MODALITIES
 
 
@@ -215,20 +216,23 @@ def list_extractors(output_format: str) -> None:
     help="table prints a box (long results are cut), csv prints or writes every row, parquet needs --out.",
 )
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the result to this file.")
-@click.option("--max-rows", type=int, default=40, show_default=True, help="Rows shown by --format table.")
+@click.option("--max-rows", type=click.IntRange(min=1), default=40, show_default=True,
+              help="Rows shown by --format table (every one of them; the footer says how many there are).")  # fmt: skip
 def query(sql: str, store: Path, fmt: str, out: Path | None, max_rows: int) -> None:
     """Run read-only SQL over the store with DuckDB.
 
-    Only queries run (SELECT, WITH, EXPLAIN, DESCRIBE), and they read files of the store only: no COPY, ATTACH,
-    INSTALL or SET, no other file, no network. --out writes the result.
+    Only queries run (SELECT, WITH, PIVOT, EXPLAIN, DESCRIBE, SHOW, SUMMARIZE), and they read files of the
+    store only: no COPY, ATTACH, INSTALL or SET, no other file, no network. --out writes the result.
 
     \b
     Views: utterances, features, transcripts, errors, predictions, lineage (docs/feature-store.md lists their columns).
 
+    \b
     Examples:
       emoflow query "SELECT split, count(*) FROM utterances GROUP BY split"
       emoflow query "SELECT reason FROM errors WHERE dataset = 'demo'"
       emoflow query "SELECT * FROM utterances" --format parquet --out utterances.parquet
+      emoflow query "PIVOT predictions ON predicted USING count(*) GROUP BY label"
     """
     import duckdb
 
@@ -239,14 +243,14 @@ def query(sql: str, store: Path, fmt: str, out: Path | None, max_rows: int) -> N
     try:
         relation = con.sql(sql)
     except duckdb.Error as error:
-        raise click.ClickException(f"{error}\n(views: {', '.join(VIEWS)})") from None
+        raise click.ClickException(f"{error}\n(views: {', '.join(VIEW_NAMES)})") from None
     if relation is None:
         return
     if fmt == "table":
-        text = str(relation.limit(max_rows))
+        text = box(relation, max_rows)
         total = relation.count("*").fetchall()[0][0]
         if total > max_rows:
-            text += f"\n({total} rows, {max_rows} shown; raise --max-rows or use --format csv for all)"
+            text += f"\n({total} rows, the first {max_rows} shown; raise --max-rows or use --format csv for all)"
         if out is None:
             click.echo(text)
         else:
@@ -271,11 +275,40 @@ def store() -> None:
 @store.command("ls")
 @store_option
 def store_ls(store: Path) -> None:
-    """Summarise the store: per dataset its utterances, dialogues, labels, splits, errors, and feature tables."""
+    """Summarise the store: per dataset its utterances, dialogues, labels, splits, errors, and feature tables.
+
+    Extractor ids are printed whole (what --features takes), also when the output is piped.
+    """
     import duckdb
 
+    summary = duckdb.connect().from_arrow(store_summary(store))
     click.echo(f"store: {store}")
-    click.echo(duckdb.connect().from_arrow(store_summary(store)))
+    click.echo(box(summary, max(1, len(summary))))
+
+
+@cli.command("runs")
+@click.option("--dataset", help="Only the runs trained on this dataset.")
+@click.option("--model", help="Only the runs of this model.")
+@store_option
+def list_runs(dataset: str | None, model: str | None, store: Path) -> None:
+    """List the trained runs with their scores, and which are promoted.
+
+    Per run: dataset, model, seed, modalities, selected epoch, validation and test weighted F1 (percent), and
+    whether it is promoted (what `emoflow predict --model` and the automations use).
+
+    \b
+    Examples:
+      emoflow runs --store demo/store
+      emoflow runs --dataset meld --model bc_lstm
+    """
+    from emoflow.cli.predict_command import format_rows
+    from emoflow.models.training.run_index import run_infos
+
+    infos = run_infos(FeatureStore(store), dataset=dataset, model=model)
+    if not infos:
+        raise click.ClickException(f"no runs in {store}" + (" matching the filters" if dataset or model else "")
+                                   + "; emoflow train or emoflow pipeline trains some")  # fmt: skip
+    click.echo(format_rows([info.row() for info in infos]))
 
 
 @cli.command("demo-corpus")

@@ -53,6 +53,27 @@ PARTITION_KEYS = {
 
 READING_STATEMENTS = {"SELECT", "EXPLAIN", "PRAGMA"}
 """Statement types :func:`query` runs (``DESCRIBE``, ``SHOW`` and ``SUMMARIZE`` are ``SELECT``s to DuckDB)."""
+READING_KEYWORDS = ("PIVOT", "UNPIVOT")
+"""Queries DuckDB parses as several statements (a ``PIVOT`` makes an in-memory type, then selects): allowed."""
+REFUSED_WORDS = {
+    "LOAD": "installing or loading extensions",
+    "COPY": "writing files",
+    "EXPORT": "writing files",
+    "ATTACH": "opening other databases",
+    "DETACH": "opening other databases",
+    "SET": "changing settings",
+    "VARIABLE_SET": "changing settings",
+    "CREATE": "creating tables, views or types",
+    "CREATE_FUNC": "creating functions",
+    "INSERT": "changing data",
+    "UPDATE": "changing data",
+    "DELETE": "changing data",
+    "DROP": "dropping tables or views",
+    "ALTER": "changing tables",
+}
+"""What a refused statement would do, in words."""
+VIEW_NAMES = (*VIEWS, "lineage")
+"""Every view a query may read."""
 LINEAGE_PATTERNS = tuple(VIEWS[name][0] for name in ("utterances", "features", "transcripts", "predictions"))
 """The files whose lineage the ``lineage`` view lists (errors files carry none)."""
 
@@ -130,11 +151,15 @@ def check_read_only(con: duckdb.DuckDBPyConnection, sql: str) -> None:
         raise ValueError(f"query failed: {error}") from None
     for statement in statements:
         kind = statement.type.name
-        if kind not in READING_STATEMENTS:
-            raise ValueError(
-                f"emoflow query runs read-only statements (SELECT, WITH, EXPLAIN, DESCRIBE); {kind} is refused. "
-                "To save a result, use --format csv|parquet --out FILE"
-            )
+        text = statement.query.strip()
+        first = text.split(None, 1)[0].upper() if text else kind
+        if kind in READING_STATEMENTS or (kind == "MULTI" and first in READING_KEYWORDS):
+            continue
+        what = REFUSED_WORDS.get(kind, f"{kind.lower().replace('_', ' ')} statements")
+        raise ValueError(
+            f"emoflow query only reads the store: {first} is refused ({what}). Queries may use SELECT, WITH, "
+            "PIVOT, EXPLAIN, DESCRIBE, SHOW and SUMMARIZE; to save a result, use --format csv|parquet --out FILE"
+        )
 
 
 def query(store_root: Path | str, sql: str) -> pa.Table:
@@ -145,7 +170,7 @@ def query(store_root: Path | str, sql: str) -> pa.Table:
         relation = con.sql(sql)
         return relation.to_arrow_table() if relation is not None else pa.table({})
     except duckdb.Error as error:
-        raise ValueError(f"query failed: {error}\nviews: {', '.join(VIEWS)}") from None
+        raise ValueError(f"query failed: {error}\nviews: {', '.join(VIEW_NAMES)}") from None
     finally:
         con.close()
 

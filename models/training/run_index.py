@@ -63,7 +63,7 @@ def promoted_runs(store: FeatureStore) -> set[str]:
 
 
 def run_infos(store: FeatureStore, *, dataset: str | None = None, model: str | None = None) -> list[RunInfo]:
-    """Every run with a checkpoint (of ``dataset`` and ``model`` when given), sorted by dataset, model, run."""
+    """Every run with a checkpoint (of ``dataset`` and ``model`` when given), by dataset, model and seed."""
     promoted = promoted_runs(store)
     infos = []
     for run_id in stored_runs(store):
@@ -88,4 +88,4 @@ def run_infos(store: FeatureStore, *, dataset: str | None = None, model: str | N
                 promoted=run_id in promoted,
             )
         )
-    return sorted(infos, key=lambda i: (i.dataset, i.model, i.run_id))
+    return sorted(infos, key=lambda i: (i.dataset, i.model, i.seed, i.run_id))

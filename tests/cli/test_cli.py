@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from manifest_rows import row
 
 from emoflow.cli.main import cli
+from emoflow.storage import FeatureStore
 
 
 def run(*args: str):
@@ -35,6 +36,7 @@ LIGHT_COMMANDS = """
 import sys
 from click.testing import CliRunner
 from emoflow.cli.main import cli
+from emoflow.storage import FeatureStore
 runner = CliRunner()
 for args in (["--help"], *[[name, "--help"] for name in cli.commands], ["store", "ls", "--store", sys.argv[1]],
              ["query", "SELECT count(*) FROM utterances", "--store", sys.argv[1]], ["models"], ["extractors"]):
@@ -113,10 +115,19 @@ def test_ingest_query_and_ls(tmp_path, write_corpus):
     assert result.exit_code == 0 and pq.read_table(out).column("utterance_id").to_pylist() == ["u3"]
 
     result = run("query", "SELECT * FROM utterances", "--store", store, "--max-rows", "1")
-    assert "(2 rows, 1 shown" in result.output
+    assert "(2 rows, the first 1 shown" in result.output
 
-    result = run("store", "ls", "--store", store)
+    long = "SELECT range AS i FROM range(100)"
+    for asked in (60, 100):  # every row asked for is shown, and the footer says so
+        shown = run("query", long, "--store", store, "--max-rows", asked).output
+        assert [line.strip("│ ") for line in shown.splitlines()].count(str(asked - 1)) == 1 and "·" not in shown
+        assert ("(100 rows, the first 60 shown" in shown) == (asked == 60), shown
+
+    extractor = "text_transformer-" + "0123456789abcdef" * 4  # longer than any terminal's column
+    FeatureStore(store).write_features("mini", "text", extractor, ["u1"], ["d1"], [[0.5, 0.5]], {"extractor": "t"})
+    result = run("store", "ls", "--store", store)  # CliRunner's output is a pipe, not a terminal
     assert result.exit_code == 0 and "mini" in result.output and "utterances" in result.output
+    assert extractor in result.output
 
 
 @pytest.mark.parametrize(

@@ -54,6 +54,10 @@ def test_train_prints_weighted_f1_first_and_mean_std_over_seeds(synthetic_store)
     assert re.search(r"weighted F1 \d+\.\d\d ± \d+\.\d\d, accuracy \d+\.\d\d ± \d+\.\d\d", summary)
 
     run_id = runs[0].split(":")[0]
+    listed = run("runs", "--store", synthetic_store, "--model", "mlp").output.splitlines()
+    assert listed[0].split() == ["run", "dataset", "model", "seed", "modalities", "epoch", "val_wf1", "test_wf1",
+                                 "promoted"]  # fmt: skip
+    assert len(listed) == 4 and listed[2].split()[:5] == [run_id, "syn", "mlp", "1", "audio,text"]
     evaluated = run("evaluate", run_id, "--store", synthetic_store)
     assert evaluated.exit_code == 0, evaluated.output
     assert evaluated.output.splitlines()[0] == runs[0]

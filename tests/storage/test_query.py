@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -84,21 +85,31 @@ def test_a_numeric_dataset_name_stays_text_and_joins(store, write_corpus):
 @pytest.mark.parametrize(
     "sql",
     [
-        "COPY (SELECT 1) TO '{root}/utterances/dataset=c/part-0.parquet'",
-        "COPY (SELECT 1) TO '/tmp/emoflow-query-escape.csv'",
-        "ATTACH '{root}/../evil.db'",
-        "INSTALL httpfs",
-        "SET enable_external_access = true",
-        "CREATE TABLE t AS SELECT 1",
+        ("COPY (SELECT 1) TO '{root}/utterances/dataset=c/part-0.parquet'", "COPY is refused (writing files)"),
+        ("COPY (SELECT 1) TO '/tmp/emoflow-query-escape.csv'", "COPY is refused (writing files)"),
+        ("ATTACH '{root}/../evil.db'", "ATTACH is refused (opening other databases)"),
+        ("INSTALL httpfs", "INSTALL is refused (installing or loading extensions)"),
+        ("SET enable_external_access = true", "SET is refused (changing settings)"),
+        ("CREATE TABLE t AS SELECT 1", "CREATE is refused (creating tables, views or types)"),
     ],
 )
 def test_query_refuses_statements_that_write_or_reconfigure(store, write_corpus, sql):
+    sql, refusal = sql
     ingest_corpus(write_corpus([row("u1")]), "c", store, progress=False)
     part = store.utterances_path("c")
     before = part.read_bytes()
-    with pytest.raises(ValueError, match=r"read-only statements .* is refused"):
+    with pytest.raises(ValueError, match=rf"^emoflow query only reads the store: {re.escape(refusal)}\. Queries may"):
         query(store.root, sql.format(root=store.root))
     assert part.read_bytes() == before and not Path("/tmp/emoflow-query-escape.csv").exists()
+
+
+def test_pivot_runs_and_a_failed_query_names_every_view(store, write_corpus):
+    rows = [row("u1", label="joy"), row("u2", turn=1, label="anger"), row("u3", turn=2, label="joy")]
+    ingest_corpus(write_corpus(rows), "c", store, progress=False)
+    pivoted = query(store.root, "PIVOT utterances ON label USING count(*) GROUP BY dataset").to_pylist()
+    assert pivoted == [{"dataset": "c", "anger": 1, "joy": 2}]
+    with pytest.raises(ValueError, match=r"views: utterances, features, errors, transcripts, predictions, lineage$"):
+        query(store.root, "SELECT * FROM nowhere")
 
 
 @pytest.mark.parametrize("reader", ["read_csv('/etc/passwd')", "read_parquet('{root}/../outside.parquet')"])
