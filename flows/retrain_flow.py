@@ -1,7 +1,7 @@
 """The ``retrain`` flow (deployed as ``retrain/weekly``): the pipeline again, keeping the better model.
 
-It re-extracts what changed, retrains and evaluates, and keeps the new model only when its validation
-weighted F1 is not worse than the current one's.
+It re-extracts what changed, retrains and evaluates, and promotes the new model only when its validation
+weighted F1 beats the majority-class baseline's and is not worse than the current one's.
 
 Both records, and the decision, are published as a table artifact and as an ``emoflow.model.promoted`` or
 ``emoflow.model.kept`` event (:mod:`flows.events`: what automations trigger on);
@@ -35,7 +35,7 @@ from emoflow.flows.parameters import (
 )
 from emoflow.flows.pipeline_flow import run_pipeline
 from emoflow.flows.task_runner import make_task_runner
-from emoflow.models.training.promotion import ModelRecord, keeps_candidate, promote, read_current
+from emoflow.models.training.promotion import ModelRecord, promote, promotion_decision, read_current
 from emoflow.storage import FeatureStore
 
 
@@ -57,7 +57,7 @@ def retrain(
     chunk_size: ChunkSize = DEFAULT_CHUNK_SIZE,
     task_timeout_s: TaskTimeout | None = None,
 ) -> dict[str, Any]:
-    """Run the pipeline for MODEL on CORPUS; promote the new runs if their validation weighted F1 is not worse.
+    """Run the pipeline for MODEL on CORPUS; promote the new runs if they beat the majority class and are not worse.
 
     Args:
         corpus: The corpus, as it is now (new or edited recordings are picked up by content).
@@ -85,15 +85,16 @@ def retrain(
     feature_store = FeatureStore(store)
     candidate = ModelRecord.from_runs(dataset, model, result.runs)
     current = read_current(feature_store, dataset, model)
-    kept = keeps_candidate(current, candidate)
+    kept, decision = promotion_decision(current, candidate)
     if kept:
         promote(feature_store, candidate, current)
     rows = [
         {"model": name, "runs": ", ".join(r.run_ids), "val weighted F1": round(100 * r.val_weighted_f1, 2),
-         "test weighted F1": None if r.test_weighted_f1 is None else round(100 * r.test_weighted_f1, 2)}
+         "test weighted F1": None if r.test_weighted_f1 is None else round(100 * r.test_weighted_f1, 2),
+         "majority-class val weighted F1": None if r.majority_val_weighted_f1 is None
+         else round(100 * r.majority_val_weighted_f1, 2)}
         for name, r in (("current", current), ("candidate", candidate)) if r is not None
     ]  # fmt: skip
-    decision = "candidate promoted" if kept else "current kept (candidate's validation weighted F1 is lower)"
     create_table_artifact(rows, key=artifact_key("retrain", dataset, model), description=f"{dataset}: {decision}")
     emit_model_decision(store, dataset, model, kept, rows[0] if current is not None else None, rows[-1])
     get_run_logger().info(f"retrain {model} on {dataset}: {decision}")

@@ -78,6 +78,7 @@ def run_record(store: FeatureStore, result: RunResult) -> dict[str, Any]:
         "predictions": str(result.predictions),
         "val_weighted_f1": result.val.weighted_f1,
         "test_weighted_f1": result.test.weighted_f1 if result.test else None,
+        "majority_val_weighted_f1": result.majority.weighted_f1.get("val") if result.majority else None,
     }
 
 

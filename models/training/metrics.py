@@ -77,6 +77,48 @@ def classification_metrics(gold: Sequence[int] | np.ndarray, predicted: Sequence
     )
 
 
+@dataclass(frozen=True)
+class MajorityBaseline:
+    """Always predicting the train split's most frequent class: the floor a useful model must beat.
+
+    ``weighted_f1``: split -> its weighted F1. For a split of ``n`` labelled utterances, ``s`` of them of that
+    class, only that class scores: precision ``s / n``, recall 1, so F1 ``2s / (s + n)``, weighted by ``s / n``.
+    """
+
+    label: str
+    train_count: int
+    weighted_f1: dict[str, float]
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return asdict(self)
+
+
+def majority_baseline(train_gold: Sequence[int] | np.ndarray, classes: Sequence[str],
+                      scored: Mapping[str, Metrics]) -> MajorityBaseline:  # fmt: skip
+    """The majority class of ``train_gold`` (class indices, unlabelled skipped) and its weighted F1 per split."""
+    gold = np.asarray(train_gold)
+    counts = np.bincount(gold[gold != IGNORE_INDEX], minlength=len(classes))
+    majority = int(np.argmax(counts))
+    scores = {}
+    for split, metrics in scored.items():
+        n, s = metrics.support, metrics.per_class[majority].support
+        scores[split] = (s / n) * (2 * s / (s + n)) if n and s else 0.0
+    return MajorityBaseline(classes[majority], int(counts[majority]), scores)
+
+
+def support_table(rows: Mapping[str, Metrics]) -> str:
+    """Markdown table of the labelled utterances per class and split."""
+    if not rows:
+        return ""
+    classes = next(iter(rows.values())).classes
+    lines = ["| split | " + " | ".join(classes) + " | all |", "|" + "---|" * (len(classes) + 2)]
+    for name, metrics in rows.items():
+        counts = [str(c.support) for c in metrics.per_class]
+        lines.append("| " + " | ".join([name, *counts, str(metrics.support)]) + " |")
+    return "\n".join(lines)
+
+
 def paper_table(rows: Mapping[str, Metrics]) -> str:
     """Markdown table in the papers' layout: per class ACC and F1, then accuracy and weighted F1, in percent."""
     if not rows:

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from emoflow.models.training.metrics import Metrics
+    from emoflow.models.training.metrics import MajorityBaseline, Metrics
 
 CARD_FILE = "MODEL_CARD.md"
 
@@ -22,9 +22,13 @@ def model_card(
     sizes: Mapping[str, tuple[int, int]],
     epoch: int,
     epochs_run: int,
+    majority: MajorityBaseline | None = None,
 ) -> str:
-    """The card's Markdown. ``sizes``: split -> (dialogues, utterances); ``metrics``: split -> scores."""
-    from emoflow.models.training.metrics import paper_table  # numpy and torch: only when a card is written
+    """The card's Markdown. ``sizes``: split -> (dialogues, utterances); ``metrics``: split -> scores.
+
+    ``majority``: the majority-class baseline, printed under the metrics for comparison.
+    """
+    from emoflow.models.training.metrics import paper_table, support_table  # numpy, torch: only for a card
 
     run_id = config["run_id"]
     lines = [f"# Model card: {run_id}", ""]
@@ -64,6 +68,11 @@ def model_card(
         "",
         paper_table({split: m for split, m in metrics.items()}),
         "",
+        *_baseline_lines(majority),
+        "Labelled utterances per class:",
+        "",
+        support_table(metrics),
+        "",
         "## Limitations",
         "",
         f"- It predicts one of the {len(config['classes'])} classes above for every utterance; an emotion outside "
@@ -77,3 +86,12 @@ def model_card(
         "synthetic speech or still faces carry no emotion.",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _baseline_lines(majority: MajorityBaseline | None) -> list[str]:
+    """The majority-class baseline's weighted F1 per split, as the card's paragraph."""
+    if majority is None:
+        return []
+    scores = ", ".join(f"{split} {100 * value:.2f}" for split, value in majority.weighted_f1.items())
+    return [f"Majority-class baseline (always `{majority.label}`, the train split's most frequent class): weighted "
+            f"F1 {scores}. A model is promoted only when its validation weighted F1 beats it.", ""]  # fmt: skip

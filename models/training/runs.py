@@ -37,7 +37,13 @@ from emoflow.models.graph_data import (
 from emoflow.models.recipe import feature_recipe
 from emoflow.models.registry import create_model, model_class
 from emoflow.models.registry import model_config as build_config
-from emoflow.models.training.metrics import Metrics, classification_metrics, paper_table
+from emoflow.models.training.metrics import (
+    MajorityBaseline,
+    Metrics,
+    classification_metrics,
+    majority_baseline,
+    paper_table,
+)
 from emoflow.models.training.model_card import CARD_FILE, model_card
 from emoflow.models.training.plots import plot_confusion, plot_curves
 from emoflow.models.training.run_index import check_run
@@ -67,6 +73,7 @@ class RunResult:
     val: Metrics
     test: Metrics | None
     predictions: Path | None = None
+    majority: MajorityBaseline | None = None
 
     def summary(self) -> str:
         """One line: test weighted F1 first (validation when there is no test split)."""
@@ -243,6 +250,8 @@ def _write_run(
     run_dir.mkdir(parents=True, exist_ok=True)
     scored = {s: predict(network, data.splits[s], batch_size=train_config.batch_size) for s in ("val", "test")}
     metrics = {s: classification_metrics(v.gold, v.predicted, data.classes) for s, v in scored.items() if _labelled(v)}
+    train_gold = torch.cat([graph.y for graph in data.splits["train"]]).numpy() if data.splits.get("train") else []
+    majority = majority_baseline(train_gold, data.classes, metrics)
     write_text_atomic(run_dir / "config.json", json.dumps(config, indent=2, sort_keys=True) + "\n")
     if save_checkpoint:  # re-scoring leaves the weights file as it is (its bytes key the evaluation cache)
         checkpoint = {"state_dict": result.state_dict, "config": config, "epoch": result.epoch,
@@ -250,7 +259,8 @@ def _write_run(
         with atomic_path(run_dir / "checkpoint.pt") as partial:
             torch.save(checkpoint, partial)
     report = {"run_id": run_id, "epoch": result.epoch, **{s: m.as_dict() for s, m in metrics.items()},
-              "history": result.history, "pretrain_history": result.pretrain_history}  # fmt: skip
+              "majority_baseline": majority.as_dict(), "history": result.history,
+              "pretrain_history": result.pretrain_history}  # fmt: skip
     write_text_atomic(run_dir / "metrics.json", json.dumps(report, indent=2) + "\n")
     title = f"{config['model']} on {config['dataset']} ({', '.join(config['features'])}), seed {config['seed']}"
     rows = {f"{run_id} {s}": m for s, m in metrics.items()}
@@ -258,7 +268,7 @@ def _write_run(
     report_text = f"# {title}\n\n{variant}Selected epoch {result.epoch}.\n\n{paper_table(rows)}\n"
     write_text_atomic(run_dir / "report.md", report_text)
     sizes = {s: (len(g), sum(x.num_nodes for x in g)) for s, g in data.splits.items() if g}
-    card = model_card(config, metrics, sizes, result.epoch, len(result.history))
+    card = model_card(config, metrics, sizes, result.epoch, len(result.history), majority)
     write_text_atomic(run_dir / CARD_FILE, card)
     shown = metrics.get("test") or metrics["val"]
     plot_confusion(shown, run_dir / "confusion.png", f"{title}, {'test' if 'test' in metrics else 'val'}")
@@ -278,7 +288,8 @@ def _write_run(
             epoch=result.epoch,
         ),
     )
-    return RunResult(run_id, config["seed"], run_dir, result.epoch, metrics["val"], metrics.get("test"), predictions)
+    return RunResult(run_id, config["seed"], run_dir, result.epoch, metrics["val"], metrics.get("test"), predictions,
+                     majority)  # fmt: skip
 
 
 def predictions_table(

@@ -114,16 +114,25 @@ def test_a_deleted_part_is_extracted_again(first_and_second, demo_dir):
     assert (text / "part-00000.parquet").is_file() and result["runs"] == first["runs"]
 
 
-def test_retrain_promotes_a_model_that_is_not_worse(first_and_second, demo_dir):
-    store, [(first, _), _] = first_and_second
+def test_retrain_promotes_a_model_that_beats_the_majority_class_and_is_not_worse(first_and_second, demo_dir):
+    store, _ = first_and_second
     options = {k: v for k, v in PARAMETERS.items() if k != "epochs"}
-    promoted = retrain(corpus=str(demo_dir), store=str(store), model="dialoguegcn", epochs=2, **options)
-    assert promoted["decision"] == "promoted" and promoted["summary"].endswith("0 ran, 7 cached")
-    record = json.loads(current_path(FeatureStore(store), "demo", "dialoguegcn").read_text())
-    assert record["run_ids"] == [first["runs"][0]["run_id"]] and record["previous"] is None
-    labels = {"prefect.resource.id": "emoflow.model.demo.dialoguegcn", "emoflow.store": str(store.resolve())}
+    # two epochs of DialogueGCN learn nothing: with nothing promoted before, it is still not promoted
+    weak = retrain(corpus=str(demo_dir), store=str(store), model="dialoguegcn", epochs=2, **options)
+    assert weak["decision"] == "kept" and weak["summary"].endswith("0 ran, 7 cached")
+    assert weak["candidate"]["val weighted F1"] <= weak["candidate"]["majority-class val weighted F1"]
+    assert not current_path(FeatureStore(store), "demo", "dialoguegcn").exists()
+    learning = {"lr": 0.003, "batch_size": 2}  # the demo's training settings: the text's emotions are learnt
+    promoted = retrain(corpus=str(demo_dir), store=str(store), model="mlp", epochs=20, train_overrides=learning,
+                       **options)  # fmt: skip
+    assert promoted["decision"] == "promoted"
+    assert promoted["candidate"]["val weighted F1"] > promoted["candidate"]["majority-class val weighted F1"]
+    record = json.loads(current_path(FeatureStore(store), "demo", "mlp").read_text())
+    assert record["run_ids"] == [promoted["runs"][0]["run_id"]] and record["previous"] is None
+    labels = {"prefect.resource.id": "emoflow.model.demo.mlp", "emoflow.store": str(store.resolve())}
     (event,) = events_named(MODEL_PROMOTED, labels)  # what automations trigger on
-    assert event.payload["current"] is None and event.payload["candidate"]["runs"] == first["runs"][0]["run_id"]
-    again = retrain(corpus=str(demo_dir), store=str(store), model="dialoguegcn", epochs=2, **options)
+    assert event.payload["current"] is None and event.payload["candidate"]["runs"] == promoted["runs"][0]["run_id"]
+    again = retrain(corpus=str(demo_dir), store=str(store), model="mlp", epochs=20, train_overrides=learning,
+                    **options)  # fmt: skip
     assert again["decision"] == "promoted"  # equal validation weighted F1 is not worse
     assert again["current"]["val weighted F1"] == again["candidate"]["val weighted F1"]

@@ -81,6 +81,7 @@ def test_the_run_records_its_recipe_and_card(trained):
     assert '"recipe"' in config and '"text_transformer"' in config
     card = (run.run_dir / CARD_FILE).read_text()
     assert "## Feature recipe" in card and "talk" in card and "## Limitations" in card
+    assert "Majority-class baseline (always `" in card and "Labelled utterances per class:" in card
 
 
 def test_the_python_api_returns_the_rows(trained, tmp_path):

@@ -7,7 +7,13 @@ import pytest
 from sklearn.metrics import accuracy_score, f1_score
 
 from emoflow.models.graph_data import IGNORE_INDEX
-from emoflow.models.training.metrics import Metrics, classification_metrics, paper_table
+from emoflow.models.training.metrics import (
+    Metrics,
+    classification_metrics,
+    majority_baseline,
+    paper_table,
+    support_table,
+)
 
 CLASSES = ["anger", "joy", "neutral"]
 GOLD = [0, 0, 0, 1, 1, 2, 2, 2, 2, IGNORE_INDEX]
@@ -51,3 +57,15 @@ def test_round_trip_and_paper_table_layout():
 def test_nothing_labelled_is_an_error():
     with pytest.raises(ValueError, match="no labelled utterances"):
         classification_metrics([IGNORE_INDEX], [0], CLASSES)
+
+
+def test_the_majority_baseline_is_the_weighted_f1_of_always_predicting_the_train_majority():
+    classes = ["anger", "joy", "neutral"]
+    train = [2, 2, 2, 1, 0, IGNORE_INDEX]
+    val_gold = np.array([2, 1, 1, 0, 2, 1])
+    val = classification_metrics(val_gold, val_gold, classes)
+    baseline = majority_baseline(train, classes, {"val": val})
+    assert (baseline.label, baseline.train_count) == ("neutral", 3)
+    expected = f1_score(val_gold, np.full_like(val_gold, 2), average="weighted", zero_division=0)
+    assert baseline.weighted_f1["val"] == pytest.approx(expected)
+    assert support_table({"val": val}).splitlines()[-1] == "| val | 1 | 3 | 2 | 6 |"
