@@ -50,6 +50,8 @@ class RecordingAnalysis:
     turns: list[Turn]
     seconds: dict[str, float]
     asr: dict[str, Any] | None
+    notes: list[str] = field(default_factory=list)
+    """What a user should know about the analysis (speech left untranscribed, and why): one line each."""
 
     def to_json(self) -> dict[str, Any]:
         """Plain JSON values (the per-recording cache and the flow's artifact)."""
@@ -136,7 +138,7 @@ def analyse_recording(
             speaker,
             speaker_source,
             said.text or None,
-            text_source,
+            "untranscribed" if said.untranscribed else text_source,
             said.language or None,
             said.language_probability if said.language else None,
             said.words,
@@ -144,8 +146,23 @@ def analyse_recording(
         for segment, speaker, said in zip(segments, speakers, spoken, strict=True)
     ]
     return RecordingAnalysis(
-        str(media), audio.duration_s, audio.channels.shape[0], audio.has_video, turns, seconds, asr_lineage
-    )
+        str(media), audio.duration_s, audio.channels.shape[0], audio.has_video, turns, seconds, asr_lineage,
+        untranscribed_notes(media, spoken),
+    )  # fmt: skip
+
+
+def untranscribed_notes(media: Path, spoken: list[SpokenText]) -> list[str]:
+    """One line per reason segments were left untranscribed, with how many (their voice and face stay)."""
+    reasons: dict[str, int] = {}
+    for said in spoken:
+        if said.untranscribed:
+            reason = said.untranscribed.split(" (")[0] if "language" not in said.untranscribed else said.untranscribed
+            reasons[reason] = reasons.get(reason, 0) + 1
+    return [
+        f"{media.name}: {count} of {len(spoken)} segments left untranscribed: {reason} (their voice and face are "
+        "still used)"
+        for reason, count in reasons.items()
+    ]
 
 
 def _speakers(

@@ -39,7 +39,12 @@ LAYOUT = "recordings"
 MEDIA_SUFFIXES = frozenset(
     {".wav", ".flac", ".mp3", ".ogg", ".opus", ".m4a", ".aac", ".wma", ".mp4", ".mkv", ".webm", ".mov", ".avi"}
 )
-ANALYSIS_CODE = "emoflow.recordings.analysis"
+ANALYSIS_CODE = (
+    "emoflow.recordings.analysis",
+    "emoflow.recordings.speech_recognition",
+    "emoflow.recordings.transcript_checks",
+)
+"""The modules whose code decides a recording's analysis (part of its cache key)."""
 
 
 @dataclass(frozen=True)
@@ -155,7 +160,7 @@ def recording_key(folder: Path, recording: RecordingFiles, options: RecordingOpt
     """The cache key of one recording's analysis: its files' bytes, the options and the analysis code."""
     files = [recording.media, recording.transcript, recording.rttm]
     contents = [digests(str(folder / f)) if f is not None else None for f in files]
-    return json_digest({"files": contents, "options": options.to_json(), "code": code_identity(ANALYSIS_CODE)})
+    return json_digest({"files": contents, "options": options.to_json(), "code": code_identity(*ANALYSIS_CODE)})
 
 
 @lru_cache(maxsize=2)
@@ -231,6 +236,7 @@ def ingest_recordings(
             problems.append(_problem(folder / recording.media, str(error)))
             continue
         analysed.append((recording, analysis))
+        problems += [_problem(folder / recording.media, note, dropped=False) for note in analysis.notes]
         if on_recording is not None:
             on_recording(recording, analysis)
     digests.save()
