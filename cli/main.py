@@ -16,6 +16,7 @@ from emoflow.cli.console import CommandGroup
 from emoflow.cli.model_commands import evaluate, list_models, train
 from emoflow.cli.options import (
     FORMAT_OPTION,
+    csv_list,
     echo_options,
     given_settings,
     modalities_option,
@@ -81,6 +82,9 @@ def cli(debug: bool) -> None:
     help="How the corpus is laid out on disk; auto detects a manifest, MELD, IEMOCAP or a folder of recordings.",
 )
 @click.option("--strict", is_flag=True, help="Fail on the first problem report instead of skipping bad rows.")
+@click.option("--labels", "label_set", metavar="LABEL[,LABEL]",
+              help="The corpus's label set: a row with another label (a typo such as happyish) is refused. Without "
+                   "it, a label seen fewer than 5 times beside common ones is a warning naming it.")  # fmt: skip
 @click.option("--val-fraction", type=float, help="IEMOCAP: fraction of sessions 1-4 dialogues held out [0.1].")
 @click.option("--val-seed", type=int, help="IEMOCAP: seed choosing the validation dialogues [0].")
 @recordings_options
@@ -91,6 +95,7 @@ def ingest(
     store: Path,
     layout: str,
     strict: bool,
+    label_set: str | None,
     val_fraction: float | None,
     val_seed: int | None,
     speakers: int | None,
@@ -114,6 +119,8 @@ def ingest(
     """
     options = {k: v for k, v in {"val_fraction": val_fraction, "seed": val_seed}.items() if v is not None}
     options |= recordings_reader_options(speakers, asr_model, language)
+    if label_set is not None:
+        options["labels"] = csv_list(label_set, "label")
     report = ingest_any(
         corpus, dataset, FeatureStore(store), layout=layout, strict=strict, progress=not quiet, **options
     )

@@ -81,15 +81,18 @@ def ingest_corpus(
     layout: str = "auto",
     strict: bool = False,
     progress: bool = True,
+    labels: Sequence[str] | None = None,
     **options: Any,
 ) -> IngestReport:
     """Ingest the corpus at ``corpus`` as ``dataset``; a corpus identical to the stored one writes nothing.
 
     Problem rows are recorded in ``errors/`` and the good rows ingested; with ``strict`` any problem raises
-    :class:`IngestError` before anything is written. ``options`` go to the layout's reader.
+    :class:`IngestError` before anything is written. ``labels`` declares the label set (rows with another label
+    are refused); ``options`` go to the layout's reader.
     """
     raw = read_corpus(Path(corpus), layout, **options)
-    return ingest_raw_corpus(raw, Path(corpus), dataset, store, strict=strict, progress=progress, options=options)
+    return ingest_raw_corpus(raw, Path(corpus), dataset, store, strict=strict, progress=progress, options=options,
+                             labels=labels)  # fmt: skip
 
 
 def ingest_raw_corpus(
@@ -102,12 +105,13 @@ def ingest_raw_corpus(
     progress: bool = True,
     options: Mapping[str, Any] | None = None,
     problems: Sequence[RowProblem] = (),
+    labels: Sequence[str] | None = None,
 ) -> IngestReport:
     """Validate and write the rows a reader produced from ``corpus``; ``problems`` the reader found join them.
 
     The shared second half of every layout's ingestion: what :func:`ingest_corpus` does after reading.
     """
-    checked = validate_corpus(raw)
+    checked = validate_corpus(raw, labels)
     checked.problems[:0] = problems
     if strict and checked.problems:
         raise IngestError(checked.problems)
@@ -145,6 +149,7 @@ def ingest_raw_corpus(
             layout=raw.layout,
             files=[str(f) for f in raw.files],
             options=dict(options or {}),
+            labels=list(labels) if labels is not None else None,
             fingerprint=fingerprint,
         )
         store.write_utterances(dataset, table, lineage)

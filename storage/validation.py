@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import math
 import os
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,8 +44,12 @@ class ValidatedCorpus:
     problems: list[RowProblem] = field(default_factory=list)
 
 
-def validate_corpus(corpus: RawCorpus) -> ValidatedCorpus:
-    """Check every row of ``corpus``; see the module docstring for what is dropped and what is cleared."""
+def validate_corpus(corpus: RawCorpus, labels: Sequence[str] | None = None) -> ValidatedCorpus:
+    """Check every row of ``corpus``; see the module docstring for what is dropped and what is cleared.
+
+    ``labels``: the corpus's declared label set (rows with another label are dropped); without it, a rare label
+    is a warning (:func:`check_labels`).
+    """
     result = ValidatedCorpus()
     seen_ids: dict[str, str] = {}
     seen_turns: dict[tuple[str, int], str] = {}
@@ -67,7 +73,41 @@ def validate_corpus(corpus: RawCorpus) -> ValidatedCorpus:
         if row is not None:
             result.rows.append(row)
     _refuse_mixed_splits(result, corpus, root)
+    check_labels(result, corpus, root, labels)
     return result
+
+
+RARE_LABEL_COUNT = 5
+"""An undeclared label seen fewer times than this, beside a label seen at least :data:`COMMON_LABEL_COUNT` times,
+is named in a warning: most likely a typo (``happyish``) that would otherwise become a class of its own."""
+COMMON_LABEL_COUNT = 20
+
+
+def check_labels(result: ValidatedCorpus, corpus: RawCorpus, root: Path, declared: Sequence[str] | None) -> None:
+    """Labels against the declared set (rows with another label are dropped), or rare labels as warnings."""
+    raw_of = {raw.source: raw for raw in corpus.rows}
+    counts = Counter(row["label"] for row in result.rows if row["label"])
+    if declared is not None:
+        allowed = set(declared)
+        kept = []
+        for row in result.rows:
+            if row["label"] and row["label"] not in allowed:
+                reason = f"label {row['label']!r} is not one of the declared labels ({', '.join(declared)})"
+                result.problems.append(_drop(raw_of[row["source"]], root, reason))
+            else:
+                kept.append(row)
+        result.rows = kept
+        return
+    if not counts or max(counts.values()) < COMMON_LABEL_COUNT:
+        return
+    common = ", ".join(f"{label} {n}" for label, n in sorted(counts.items(), key=lambda c: (-c[1], c[0]))
+                       if n >= RARE_LABEL_COUNT)  # fmt: skip
+    for row in result.rows:
+        n = counts.get(row["label"], 0)
+        if 0 < n < RARE_LABEL_COUNT:
+            reason = (f"label {row['label']!r} appears only {n} time(s) (most common: {common}): a typo? it becomes "
+                      "a class of its own; declare the labels with --labels to refuse it")  # fmt: skip
+            result.problems.append(_clear(raw_of[row["source"]], root, reason))
 
 
 def _refuse_mixed_splits(result: ValidatedCorpus, corpus: RawCorpus, root: Path) -> None:

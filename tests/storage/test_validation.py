@@ -181,3 +181,19 @@ def test_strict_fails_and_writes_nothing(store, write_corpus):
     assert "unknown split 'nope'" in str(raised.value) and "'gone.mp4' does not exist" in str(raised.value)
     assert store.datasets() == []
     assert not store.errors_dir("c").exists()
+
+
+def test_a_rare_label_is_a_warning_naming_it_and_a_declared_label_set_refuses_it(store, write_corpus):
+    rows = [row(f"u{i}", turn=i, label="joy" if i % 2 else "neutral") for i in range(44)]
+    rows.append(row("typo", turn=44, label="happyish"))
+    corpus = write_corpus(rows)
+    warned = ingest_corpus(corpus, "c", store, progress=False)
+    (problem,) = warned.problems
+    assert not problem.dropped and problem.utterance_id == "typo" and warned.rows_ingested == 45
+    assert "label 'happyish' appears only 1 time(s) (most common: joy 22, neutral 22): a typo?" in problem.reason
+    declared = ingest_corpus(corpus, "c", store, progress=False, labels=["joy", "neutral"])
+    (problem,) = declared.problems
+    assert problem.dropped and declared.rows_ingested == 44
+    assert "label 'happyish' is not one of the declared labels (joy, neutral); row skipped" in problem.reason
+    few = ingest_corpus(write_corpus(rows[:6] + rows[-1:]), "d", store, progress=False)
+    assert few.problems == []  # too few labelled rows to call any label rare
