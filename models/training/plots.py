@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from emoflow.models.training.emotion_colours import emotion_colours
 from emoflow.models.training.metrics import Metrics
 from emoflow.storage.atomic import atomic_path
 
@@ -87,13 +88,13 @@ def plot_timeline(turns: Sequence[dict[str, Any]], path: Path, title: str) -> Pa
     if all(t.get("start_s") is not None for t in turns):
         return _plot_time_lanes(turns, path, title)
     classes = list(turns[0]["classes"])
-    colours = plt.get_cmap("tab10")
+    colours = emotion_colours(classes)
     speakers = list(dict.fromkeys(t["speaker"] for t in turns))
     lane = {s: i for i, s in enumerate(speakers)}
     figure, axis = plt.subplots(figsize=(max(6.0, 1.1 + 0.7 * len(turns)), 1.4 + 0.75 * len(speakers)))
     for x, turn in enumerate(turns):
         y = lane[turn["speaker"]]
-        colour = colours(classes.index(turn["predicted"]) % 10)
+        colour = colours[turn["predicted"]]
         axis.scatter([x], [y], s=120 + 500 * turn["confidence"], color=colour, alpha=0.85, edgecolors="black")
         gold = f"\n(gold {turn['label']})" if turn.get("label") else ""
         axis.annotate(f"{turn['predicted']}\n{turn['confidence']:.2f}{gold}", (x, y), textcoords="offset points",
@@ -108,23 +109,30 @@ def plot_timeline(turns: Sequence[dict[str, Any]], path: Path, title: str) -> Pa
 
 
 def _plot_time_lanes(turns: Sequence[dict[str, Any]], path: Path, title: str) -> Path:
-    """A recording's predicted emotions over time: one lane per speaker, one bar per utterance."""
+    """A recording's predicted emotions over time: one lane per speaker, one bar per utterance.
+
+    Each bar is named by its emotion (where it is wide enough) and is as opaque as the model is sure: a faded bar
+    is an unsure prediction; the caption says so.
+    """
     plt = pyplot()
     classes = list(turns[0]["classes"])
-    colours = plt.get_cmap("tab10")
+    colours = emotion_colours(classes)
     speakers = sorted({t["speaker"] for t in turns})
     lane = {s: i for i, s in enumerate(speakers)}
     end = max(t["end_s"] for t in turns)
-    figure, axis = plt.subplots(figsize=(min(24.0, max(7.0, 1.5 + end / 6)), 1.4 + 0.7 * len(speakers)))
+    width_in = min(24.0, max(7.0, 1.5 + end / 6))
+    figure, axis = plt.subplots(figsize=(width_in, 1.6 + 0.7 * len(speakers)))
     for turn in turns:
-        colour = colours(classes.index(turn["predicted"]) % 10)
         span = (turn["start_s"], turn["end_s"] - turn["start_s"])
-        axis.broken_barh([span], (lane[turn["speaker"]] - 0.35, 0.7), facecolors=colour,
-                         alpha=0.35 + 0.6 * turn["confidence"], edgecolor="black", linewidth=0.4)  # fmt: skip
+        axis.broken_barh([span], (lane[turn["speaker"]] - 0.35, 0.7), facecolors=colours[turn["predicted"]],
+                         alpha=0.25 + 0.7 * turn["confidence"], edgecolor="black", linewidth=0.4)  # fmt: skip
+        if span[1] / end * width_in * 72 >= 5.5 * len(turn["predicted"]):  # the name fits inside the bar (points)
+            axis.text(span[0] + span[1] / 2, lane[turn["speaker"]], turn["predicted"], ha="center", va="center",
+                      fontsize=7)  # fmt: skip
     axis.set_yticks(range(len(speakers)), speakers)
     axis.set_ylim(-0.6, len(speakers) - 0.4)
     axis.set_xlim(0, end * 1.01)
-    axis.set_xlabel("seconds into the recording")
+    axis.set_xlabel("seconds into the recording (bar opacity: the model's confidence; faded = unsure)")
     axis.set_title(title.replace("per turn", "over time"), fontsize=9)
     return _save_with_legend(figure, axis, turns, classes, "s", path)
 
@@ -134,11 +142,9 @@ def _save_with_legend(
 ) -> Path:
     """A legend of the emotions the timeline shows (in the classes' colours) beside it, then the PNG."""
     plt = pyplot()
-    colours = plt.get_cmap("tab10")
+    colours = emotion_colours(classes)
     shown = [c for c in classes if any(t["predicted"] == c for t in turns)]
-    handles = [
-        plt.Line2D([], [], marker=marker, linestyle="", color=colours(classes.index(c) % 10), label=c) for c in shown
-    ]
+    handles = [plt.Line2D([], [], marker=marker, linestyle="", color=colours[c], label=c) for c in shown]
     axis.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
     figure.tight_layout()
     save_figure(figure, path, dpi=110)
