@@ -82,15 +82,25 @@ class _WithoutTraceback(logging.Formatter):
             record.exc_info, record.exc_text, record.stack_info = saved
 
 
-def quiet_prefect_tracebacks() -> None:
-    """Drop tracebacks from Prefect's console output in this process (its messages stay, one line each)."""
+def _prefect_console_handlers() -> list[logging.Handler]:
+    """Prefect's console handlers in this process (its logging set up first)."""
     from prefect.logging.configuration import ensure_logging_setup
     from prefect.logging.handlers import PrefectConsoleHandler
 
     ensure_logging_setup()
     known = logging.Logger.manager.loggerDict.values()
     loggers = [logging.getLogger(), *(v for v in known if isinstance(v, logging.Logger))]
-    for logger in loggers:
-        for handler in logger.handlers:
-            if isinstance(handler, PrefectConsoleHandler) and not isinstance(handler.formatter, _WithoutTraceback):
-                handler.setFormatter(_WithoutTraceback(handler.formatter))
+    return [h for logger in loggers for h in logger.handlers if isinstance(h, PrefectConsoleHandler)]
+
+
+def quiet_prefect_tracebacks() -> None:
+    """Drop tracebacks from Prefect's console output in this process (its messages stay, one line each)."""
+    for handler in _prefect_console_handlers():
+        if not isinstance(handler.formatter, _WithoutTraceback):
+            handler.setFormatter(_WithoutTraceback(handler.formatter))
+
+
+def quiet_prefect_console() -> None:
+    """Show only warnings and errors of the flows on the terminal (``--quiet``); a server still gets every log."""
+    for handler in _prefect_console_handlers():
+        handler.setLevel(logging.WARNING)

@@ -102,7 +102,8 @@ def train(
 @click.argument("run_id")
 @click.option("--device", default="auto", show_default=True, help="auto (CUDA when present), cpu, cuda, cuda:N.")
 @store_option
-def evaluate(run_id: str, device: str, store: Path) -> None:
+@click.option("--quiet", is_flag=True, help="Print the one summary line, not the per-class table.")
+def evaluate(run_id: str, device: str, store: Path, quiet: bool) -> None:
     """Re-score RUN_ID with its checkpoint on the store's current features; rewrite its metrics and predictions."""
     from emoflow.models.training.run_index import check_run
 
@@ -113,6 +114,8 @@ def evaluate(run_id: str, device: str, store: Path) -> None:
 
     result = evaluate_run(feature_store, run_id, device=device)
     click.echo(result.summary())
+    if quiet:
+        return
     rows = {"val": result.val, **({"test": result.test} if result.test else {})}
     click.echo(paper_table(rows))
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from emoflow.cli.console import quiet_prefect_tracebacks
+from emoflow.cli.console import quiet_prefect_console, quiet_prefect_tracebacks
 from emoflow.cli.options import (
     csv_list,
     feature_choice,
@@ -41,7 +41,7 @@ TRANSCRIPT_QUERY = (
 )
 
 
-def run_pipeline_command(task_runner: str | None, **parameters: Any) -> None:
+def run_pipeline_command(task_runner: str | None, *, quiet: bool = False, **parameters: Any) -> None:
     """Run the ``pipeline`` flow (on ``task_runner`` when given) and print what it did.
 
     Without ``PREFECT_API_URL`` the command's own temporary Prefect server serves the run and is stopped when
@@ -55,6 +55,8 @@ def run_pipeline_command(task_runner: str | None, **parameters: Any) -> None:
 
         if not click.get_current_context().find_root().params.get("debug"):
             quiet_prefect_tracebacks()
+        if quiet:
+            quiet_prefect_console()
         runner = make_task_runner(task_runner)  # a bad spec or a missing cluster package fails here
         address = getattr(runner, "address", None)
         if address:
@@ -82,7 +84,10 @@ def echo_examples(store: Path, queries: tuple[str, ...] = EXAMPLE_QUERIES) -> No
 @click.option("--corpus", required=True, type=click.Path(exists=True, path_type=Path),
               help="A manifest (.csv/.parquet, or a folder with manifest.csv), or a MELD/IEMOCAP folder.")  # fmt: skip
 @click.option("--dataset", help="Dataset name in the store [default: the corpus folder's name].")
-@click.option("--layout", type=click.Choice(["auto", *LAYOUTS]), default="auto", show_default=True)
+@click.option("--layout", type=click.Choice(["auto", *LAYOUTS]), default="auto", show_default=True,
+              help="How CORPUS is laid out: a manifest, MELD's or IEMOCAP's own layout (auto detects it). Long "
+              "recordings (--layout recordings) carry no labels to train on: ingest them with emoflow ingest, or "
+              "predict them with emoflow predict.")  # fmt: skip
 @profile_option
 @modalities_option("text,audio,visual", "Modalities to extract, comma-separated or repeated.")
 @settings_option("extractor", was_set=True)
@@ -103,6 +108,7 @@ def echo_examples(store: Path, queries: tuple[str, ...] = EXAMPLE_QUERIES) -> No
 @click.option("--task-timeout", "task_timeout_s", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
               help="Fail a task (an extraction chunk, a training run) that runs longer; not retried.")  # fmt: skip
 @store_option
+@click.option("--quiet", is_flag=True, help="Print only warnings, errors and the results (not every task's log).")
 def pipeline(
     corpus: Path,
     dataset: str | None,
@@ -123,6 +129,7 @@ def pipeline(
     refresh: bool,
     task_timeout_s: float | None,
     store: Path,
+    quiet: bool,
 ) -> None:
     """Run the whole DAG: ingest CORPUS, extract features, train and evaluate models (the `pipeline` flow).
 
@@ -145,7 +152,7 @@ def pipeline(
         device=device, chunk_size=chunk_size, refresh=refresh, task_timeout_s=task_timeout_s,
     )  # fmt: skip
     check_pipeline_options(**parameters)  # about a second, before a server, a flow or any work
-    run_pipeline_command(task_runner, **parameters)
+    run_pipeline_command(task_runner, quiet=quiet, **parameters)
     click.echo(f"store: {store.resolve()}")
 
 

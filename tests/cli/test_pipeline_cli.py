@@ -54,6 +54,9 @@ def test_a_failing_flow_ends_with_one_line_and_debug_shows_the_tracebacks(prefec
     assert "Finished in state Failed" in output  # the Prefect run is marked failed, with the message
     debug = run_emoflow("--debug", *args)
     assert debug.returncode == 1 and "Traceback (most recent call last)" in debug.stderr
+    quieter = run_emoflow(*args, "--quiet")  # warnings and the error only: no task's progress
+    assert quieter.returncode == 1 and "Finished in state Completed" not in quieter.stdout + quieter.stderr
+    assert "Finished in state Completed" in output and "Error: training needs train and val" in quieter.stderr
 
 
 @pytest.mark.media

@@ -62,6 +62,8 @@ def test_train_prints_weighted_f1_first_and_mean_std_over_seeds(synthetic_store)
     assert evaluated.exit_code == 0, evaluated.output
     assert evaluated.output.splitlines()[0] == runs[0]
     assert "| val |" in evaluated.output and "| test |" in evaluated.output and "WF1" in evaluated.output
+    quiet = run("evaluate", run_id, "--store", synthetic_store, "--quiet")
+    assert quiet.exit_code == 0 and quiet.output.splitlines() == [runs[0]]
 
 
 def test_train_names_what_is_wrong(synthetic_store):
