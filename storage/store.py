@@ -145,15 +145,23 @@ class FeatureStore:
         return write_table_atomic(table, self.utterances_path(dataset), lineage)
 
     def write_empty_tables(self) -> None:
-        """Give each table with no rows yet an empty typed part (``<table>/part-empty.parquet``).
+        """Give each table with no part yet an empty typed part (``<table>/part-empty.parquet``).
 
         Any Parquet reader then opens ``errors/`` of a store without errors as an empty table with its columns,
-        rather than failing on a missing folder. DuckDB's views read only the partitioned parts.
+        rather than failing on a missing folder. The first partition written removes it (:meth:`_written`), so
+        that a table never mixes a file outside the partitions with partitioned ones (DuckDB's
+        ``read_parquet('features/**/*.parquet', hive_partitioning = true)`` refuses that).
         """
         for name, schema in EMPTY_TABLES.items():
-            path = self.root / name / EMPTY_PART
-            if not path.is_file():
-                write_table_atomic(schema.empty_table(), path)
+            folder = self.root / name
+            if not any(p.is_dir() and "=" in p.name for p in folder.glob("*")) and not (folder / EMPTY_PART).is_file():
+                write_table_atomic(schema.empty_table(), folder / EMPTY_PART)
+
+    def _written(self, path: Path) -> Path:
+        """``path``, a part just written into a partition of its table: the table's empty part goes."""
+        table = path.relative_to(self.root).parts[0]
+        (self.root / table / EMPTY_PART).unlink(missing_ok=True)
+        return path
 
     def read_utterances(self, dataset: str) -> pa.Table:
         """The dataset's utterances; an error naming the known datasets when it was never ingested."""
@@ -175,7 +183,7 @@ class FeatureStore:
 
     def write_transcripts(self, dataset: str, table: pa.Table, lineage: dict[str, Any]) -> Path:
         """Replace the dataset's transcripts, atomically."""
-        return write_table_atomic(table.cast(TRANSCRIPTS), self.transcripts_path(dataset), lineage)
+        return self._written(write_table_atomic(table.cast(TRANSCRIPTS), self.transcripts_path(dataset), lineage))
 
     def read_transcripts(self, dataset: str) -> pa.Table:
         """The dataset's transcripts (empty when it has none)."""
@@ -203,7 +211,7 @@ class FeatureStore:
             }
             for r in records
         ]
-        return write_table_atomic(pa.Table.from_pylist(rows, schema=ERRORS), path)
+        return self._written(write_table_atomic(pa.Table.from_pylist(rows, schema=ERRORS), path))
 
     def read_errors(self, dataset: str) -> pa.Table:
         """Every error recorded for ``dataset``."""
@@ -252,7 +260,7 @@ class FeatureStore:
         table = pa.table(columns, schema=schema)
         lineage = {**lineage, "dataset": dataset, "modality": modality, "extractor_id": extractor, "dim": dim}
         folder = self.features_dir(dataset, modality, extractor)
-        return write_table_atomic(table, folder / f"{check_name('part', part)}.parquet", lineage)
+        return self._written(write_table_atomic(table, folder / f"{check_name('part', part)}.parquet", lineage))
 
     def read_features(self, dataset: str, modality: str, extractor: str) -> FeatureTable:
         """All parts of one feature table, as ids and a ``[n, dim]`` float32 array."""
@@ -328,7 +336,7 @@ class FeatureStore:
         path = self.predictions_path(run_id, dataset, purpose)
         legacy = self.predictions_dir(run_id) / "part-0.parquet"  # stores written before datasets had their files
         legacy.unlink(missing_ok=True)
-        return write_table_atomic(table.cast(PREDICTIONS), path, lineage)
+        return self._written(write_table_atomic(table.cast(PREDICTIONS), path, lineage))
 
 
 def check_name(kind: str, value: str) -> str:

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pyarrow as pa
 import pytest
@@ -129,3 +130,6 @@ def test_a_table_nothing_was_written_to_reads_as_an_empty_typed_table(store, wri
     for name in ("errors", "features", "predictions", "transcripts"):
         frame = pd.read_parquet(store.root / name)
         assert frame.empty and "utterance_id" in frame.columns, name
+    store.write_features("c", "text", "t-1", ["u0"], ["d1"], [[1.0, 2.0]], {"extractor": "t"})
+    hive = f"read_parquet('{store.root}/features/**/*.parquet', hive_partitioning = true)"
+    assert duckdb.sql(f"SELECT dataset, extractor, count(*) FROM {hive} GROUP BY ALL").fetchall() == [("c", "t-1", 1)]
