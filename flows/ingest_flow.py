@@ -24,6 +24,7 @@ from emoflow.recordings.ingest import (
 )
 from emoflow.recordings.layouts import detect_any_layout, ingest_any
 from emoflow.storage import FeatureStore
+from emoflow.storage.corpora import check_corpus_exists
 from emoflow.storage.hashing import FileDigests
 
 
@@ -81,8 +82,10 @@ def ingest_stage(
     """Submit the ingest task (from the cache when the corpus files did not change, unless ``refresh``).
 
     A folder of long recordings first fans out one cached analysis task per recording (VAD, ASR, speakers),
-    each publishing a summary artifact; the ingest task then reads their results from the store's cache.
+    each publishing a summary artifact; the ingest task then reads their results from the store's cache. A corpus
+    that is not there fails the flow at once, naming the folder a relative path was looked for in.
     """
+    check_corpus_exists(corpus)
     if (layout == "auto" and Path(corpus).is_dir() and detect_any_layout(Path(corpus)) == LAYOUT) or layout == LAYOUT:
         analyse_recordings_stage(corpus, dataset, store, options or {}, refresh)
     utterances = FeatureStore(store).utterances_path(dataset)

@@ -117,7 +117,7 @@ def run_pipeline(
     dataset = dataset or dataset_name(corpus)
     modalities, models, seeds = list(modalities or MODALITIES), list(models or DEFAULT_MODELS), list(seeds or [1])
     train_on = list(train_modalities or modalities)
-    check_pipeline_options(profile=profile, modalities=modalities, train_modalities=train_on,
+    check_pipeline_options(corpus=corpus, profile=profile, modalities=modalities, train_modalities=train_on,
                            extractor_overrides=extractor_overrides, models=models, epochs=epochs,
                            model_overrides=model_overrides, train_overrides=train_overrides, device=device)  # fmt: skip
     result = PipelineResult(dataset, str(Path(store).resolve()))

@@ -69,6 +69,7 @@ def check_prediction_model(store: FeatureStore, *, run: str | None = None, model
 
 def check_pipeline_options(
     *,
+    corpus: str | None = None,
     profile: str = "offline",
     modalities: Sequence[str] | None = None,
     train_modalities: Sequence[str] | None = None,
@@ -82,11 +83,14 @@ def check_pipeline_options(
 ) -> None:
     """What the ``pipeline`` (and ``retrain``) flow will use: the extractor plan, the models and their options.
 
-    Takes the flow's parameters; those it does not check (the corpus, the store) are ignored.
+    Takes the flow's parameters; those it does not check (the store, the chunk size) are ignored.
     """
     from emoflow.extractors.profiles import check_plan
+    from emoflow.storage.corpora import check_corpus_exists
     from emoflow.storage.schema import MODALITIES
 
+    if corpus is not None:
+        check_corpus_exists(corpus)
     extracted = list(modalities or MODALITIES)
     if set(train_modalities or []) - set(extracted):
         raise ValueError(f"train_modalities {list(train_modalities or [])} must be among the extracted modalities "

@@ -29,11 +29,21 @@ LAYOUTS: dict[str, Callable[..., RawCorpus]] = {
 }
 
 
-def detect_layout(path: Path) -> str:
-    """The layout of the corpus at ``path``: a manifest, MELD's folders or IEMOCAP's sessions."""
+def check_corpus_exists(path: Path | str) -> Path:
+    """``path`` when it exists; else a one-line error, naming the folder a relative path was looked for in.
+
+    A deployment's flow run starts in its worker's working folder, which is rarely where the user typed the path.
+    """
     path = Path(path)
     if not path.exists():
-        raise FileNotFoundError(f"{path}: no such file or folder")
+        where = "" if path.is_absolute() else f" (a relative path, looked for in {Path.cwd()}: give an absolute one)"
+        raise FileNotFoundError(f"{path}: no such file or folder{where}")
+    return path
+
+
+def detect_layout(path: Path) -> str:
+    """The layout of the corpus at ``path``: a manifest, MELD's folders or IEMOCAP's sessions."""
+    path = check_corpus_exists(path)
     if find_manifest(path) is not None:
         return "manifest"
     if is_meld(path):

@@ -124,6 +124,12 @@ def test_deploy_all_then_extract_predict_and_an_automation_on_a_worker(server, d
             'modalities=["text"]', "--watch", "--watch-timeout", "600", timeout=700,
         )  # fmt: skip
         assert "Completed" in run.stdout, run.stdout + (tmp_path / "worker.log").read_text()[-3000:]
+        failed = subprocess.run(
+            [*PREFECT, "deployment", "run", "extract-features/local", "--param", "corpus=demo/nope", "--param",
+             "dataset=nope", "--param", f"store={store}", "--watch", "--watch-timeout", "300"],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=400,
+        )  # fmt: skip
+        assert "Failed" in failed.stdout + failed.stderr, failed.stdout + failed.stderr
         (trained,) = train_runs(FeatureStore(store), "demo", "mlp", ["text"], progress=False,
                                 train_overrides={"epochs": 2, "batch_size": 2})  # fmt: skip
         predicted = prefect(
@@ -139,7 +145,11 @@ def test_deploy_all_then_extract_predict_and_an_automation_on_a_worker(server, d
                                    capture_output=True, text=True, timeout=700)  # fmt: skip
     finally:
         stop(worker)
-    worker_log = (tmp_path / "worker.log").read_text()[-3000:]
+    full_log = (tmp_path / "worker.log").read_text()
+    worker_log = full_log[-3000:]
+    # the failed run: one line saying what was wrong and where a relative path was looked for; no traceback
+    assert "demo/nope: no such file or folder (a relative path, looked for in " in full_log, full_log[-6000:]
+    assert "Traceback" not in full_log, full_log[-6000:]
     assert triggered.stdout.startswith("Completed"), triggered.stdout + triggered.stderr[-3000:] + worker_log
     assert f"'store': '{store.resolve()}'" in triggered.stdout and "'model': 'mlp'" in triggered.stdout
     assert "Completed" in predicted.stdout, predicted.stdout + (tmp_path / "worker.log").read_text()[-3000:]
