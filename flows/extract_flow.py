@@ -148,9 +148,9 @@ def extract_features(
         refresh: Extract again even when the stored features are current.
         task_timeout_s: Fail an extraction task that runs longer than this (default: no limit).
     """
+    extractors = planned_extractors(profile, list(modalities or MODALITIES), overrides=overrides)  # checked first
     if corpus is not None:
         ingest_stage(corpus, dataset, store, layout, refresh=refresh)
-    extractors = planned_extractors(profile, list(modalities or MODALITIES), overrides=overrides)
     reports, _ = extract_stage(store, dataset, extractors, chunk_size, refresh, timeout_s=task_timeout_s)
     publish_extraction(store, dataset, reports)
     return [{"extractor": r.extractor_id, "path": str(r.path), "written": r.written} for r in reports]
