@@ -14,8 +14,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from emoflow.extractors.packaged_files import packaged_file
 from emoflow.recordings.audio import SAMPLE_RATE
-from emoflow.recordings.packaged_files import packaged_file
 
 MEL_BANDS = 40
 WINDOW = 400  # 25 ms

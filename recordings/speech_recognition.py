@@ -22,11 +22,11 @@ from typing import Any
 
 import numpy as np
 
+from emoflow.extractors.packaged_files import MissingPackageError
+from emoflow.extractors.whisper_models import DEFAULT_ASR_MODEL, WhisperWeights, resolve_whisper
 from emoflow.recordings.audio import SAMPLE_RATE, RecordingError
-from emoflow.recordings.packaged_files import MissingPackageError
 from emoflow.recordings.segmentation import Segment
 from emoflow.recordings.transcript_checks import decoding_rejection, looped_ngram
-from emoflow.recordings.whisper_models import DEFAULT_ASR_MODEL, WhisperWeights, resolve_whisper
 
 MAX_WINDOW_S = 30
 """Whisper's longest window: longer segments are decoded in 30 s windows."""

@@ -12,8 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from emoflow.extractors.packaged_files import packaged_file
 from emoflow.recordings.audio import SAMPLE_RATE
-from emoflow.recordings.packaged_files import packaged_file
 
 WINDOW = 512
 """Samples per probability (32 ms at 16 kHz)."""

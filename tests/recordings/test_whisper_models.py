@@ -6,10 +6,10 @@ import subprocess
 
 import pytest
 
+from emoflow.extractors.whisper_models import WHISPER_BASE_SHA256, AsrModelError, resolve_whisper
 from emoflow.recordings.audio import RecordingError, load_recording_audio
 from emoflow.recordings.segmentation import Segment
 from emoflow.recordings.speech_recognition import AsrSettings, SpeechRecogniser
-from emoflow.recordings.whisper_models import WHISPER_BASE_SHA256, AsrModelError, resolve_whisper
 
 
 def test_whisper_base_is_joined_once_into_the_cache_and_verified(tmp_path, monkeypatch):

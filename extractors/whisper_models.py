@@ -16,9 +16,9 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from emoflow.extractors.packaged_files import packaged_file
 from emoflow.extractors.split_weights import cache_root, sha256_of
 from emoflow.extractors.weights_identity import file_sha256
-from emoflow.recordings.packaged_files import packaged_file
 from emoflow.storage.atomic import atomic_folder
 
 DEFAULT_ASR_MODEL = "whisper-tiny.en"
