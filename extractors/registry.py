@@ -30,6 +30,7 @@ class BuiltinExtractor(NamedTuple):
 BUILTINS = {
     "text_transformer": BuiltinExtractor("emoflow.extractors.text_transformer", "TextTransformerConfig", "text"),
     "opensmile": BuiltinExtractor("emoflow.extractors.audio_opensmile", "OpenSmileConfig", "audio"),
+    "audio_whisper": BuiltinExtractor("emoflow.extractors.audio_whisper", "AudioWhisperConfig", "audio"),
     "audio_bilstm": BuiltinExtractor("emoflow.extractors.audio_bilstm", "AudioBiLSTMConfig", "audio"),
     "visual_cnn": BuiltinExtractor("emoflow.extractors.visual_cnn", "VisualCNNConfig", "visual"),
     "comet_clues": BuiltinExtractor("emoflow.extractors.comet_clues", "CometCluesConfig", "text"),

@@ -16,6 +16,7 @@ from emoflow.extractors.registry import (
 
 EXPECTED = {
     "audio_bilstm": "audio",
+    "audio_whisper": "audio",
     "comet_clues": "text",
     "nade_scores": "text",
     "opensmile": "audio",
@@ -45,7 +46,7 @@ def test_options_are_listed_from_the_light_modules_that_the_classes_use():
 
 def test_unknown_names_and_options_list_the_valid_ones():
     with pytest.raises(
-        ValueError, match="unknown extractor 'bert'; valid extractors: audio_bilstm, comet_clues, nade_scores, opens"
+        ValueError, match="unknown extractor 'bert'; valid extractors: audio_bilstm, audio_whisper, comet_clues, nade"
     ):
         create_extractor("bert")
     with pytest.raises(ValueError, match=r"has no option colour; its options: .*pooling"):
