@@ -119,7 +119,8 @@ def ingest(
       emoflow ingest path/to/MELD --dataset meld
       emoflow ingest meetings/ --layout recordings --dataset meetings --speakers 3
     """
-    options = {k: v for k, v in {"val_fraction": val_fraction, "seed": val_seed}.items() if v is not None}
+    given = {"val_fraction": val_fraction, "seed": val_seed}
+    options: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
     options |= recordings_reader_options(speakers, asr_model, language)
     if label_set is not None:
         options["labels"] = csv_list(label_set, "label")

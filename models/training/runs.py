@@ -250,7 +250,8 @@ def _write_run(
     run_dir.mkdir(parents=True, exist_ok=True)
     scored = {s: predict(network, data.splits[s], batch_size=train_config.batch_size) for s in ("val", "test")}
     metrics = {s: classification_metrics(v.gold, v.predicted, data.classes) for s, v in scored.items() if _labelled(v)}
-    train_gold = torch.cat([graph.y for graph in data.splits["train"]]).numpy() if data.splits.get("train") else []
+    train = data.splits.get("train") or []
+    train_gold = torch.cat([graph.y for graph in train]).numpy() if train else np.zeros(0, np.int64)
     majority = majority_baseline(train_gold, data.classes, metrics)
     write_text_atomic(run_dir / "config.json", json.dumps(config, indent=2, sort_keys=True) + "\n")
     if save_checkpoint:  # re-scoring leaves the weights file as it is (its bytes key the evaluation cache)
