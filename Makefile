@@ -57,9 +57,10 @@ demo: setup  ## the pipeline flow on a small corpus of real media: ingest, extra
 test: setup  ## run the test suite
 	$(BIN)/python -m pytest
 
-bench: setup  ## run the benchmarks and print their tables (the accuracy one in its quick form)
+bench: setup  ## run the benchmarks and print their tables (the accuracy ones in their quick form)
 	@set -e; for b in benchmarks/bench_*.py; do echo "== $$b"; \
-	  if [ $$b = benchmarks/bench_accuracy.py ]; then $(BIN)/python $$b --quick; else $(BIN)/python $$b; fi; done
+	  case $$b in benchmarks/bench_accuracy.py|benchmarks/bench_real_media.py) $(BIN)/python $$b --quick;; \
+	  *) $(BIN)/python $$b;; esac; done
 
 results: setup  ## the README's MELD accuracy tables: encoders x models x 3 seeds (hours on 2 CPU cores)
 	$(BIN)/python benchmarks/bench_accuracy.py --out results-text-encoders.md
