@@ -10,9 +10,11 @@ drops the tracebacks (the Prefect run keeps its state message, and a server stil
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 import click
@@ -50,7 +52,15 @@ class CommandGroup(click.Group):
     """A click group whose commands fail with one line (see the module docstring); ``--debug`` re-raises."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        """Run the command; an exception it raises becomes one ``Error:`` line unless ``--debug`` was given."""
+        """Run the command; an exception it raises becomes one ``Error:`` line unless ``--debug`` was given.
+
+        With ``--debug``, ``EMOFLOW_DEBUG`` is set while the command runs, so that failed flow runs log their
+        tracebacks too (:mod:`emoflow.flows.failure_logs`), here and in processes it starts.
+        """
+        with _debug_environment(bool(ctx.find_root().params.get("debug"))):
+            return self._invoke_reporting_errors(ctx)
+
+    def _invoke_reporting_errors(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
@@ -64,6 +74,23 @@ class CommandGroup(click.Group):
             if ctx.find_root().params.get("debug"):
                 raise
             raise click.ClickException(one_line(error)) from None
+
+
+@contextlib.contextmanager
+def _debug_environment(debug: bool) -> Iterator[None]:
+    """``EMOFLOW_DEBUG=1`` while the block runs when ``debug``; the environment as it was afterwards."""
+    if not debug:
+        yield
+        return
+    previous = os.environ.get("EMOFLOW_DEBUG")
+    os.environ["EMOFLOW_DEBUG"] = "1"
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("EMOFLOW_DEBUG", None)
+        else:
+            os.environ["EMOFLOW_DEBUG"] = previous
 
 
 class _WithoutTraceback(logging.Formatter):

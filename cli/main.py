@@ -68,8 +68,6 @@ def cli(debug: bool) -> None:
     """
     # the temporary Prefect server sends no usage telemetry (its heartbeat also logs lock errors on SQLite)
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    if debug:  # failed flow runs log their tracebacks too (emoflow.flows.failure_logs), here and in subprocesses
-        os.environ["EMOFLOW_DEBUG"] = "1"
 
 
 @cli.command()
