@@ -22,10 +22,9 @@ def _unique(values: list[Any]) -> list[Any]:
 
 
 def _known_model(name: str) -> str:
-    from emoflow.models.registry import MODELS
+    from emoflow.models.training.option_checks import check_model_name
 
-    if name not in MODELS.names():
-        raise ValueError(f"unknown model {name!r}; models: {', '.join(MODELS.names())}")
+    check_model_name(name)
     return name
 
 

@@ -17,23 +17,13 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from emoflow.storage.schema import ERRORS, PREDICTIONS, TRANSCRIPTS, UTTERANCES
+from emoflow.storage.schema import ERRORS, FEATURES, PREDICTIONS, TRANSCRIPTS, UTTERANCES
 
 VIEWS: dict[str, tuple[str, pa.Schema]] = {  # the tables; the lineage view is built from their files
     "utterances": ("utterances/dataset=*/*.parquet", UTTERANCES.append(pa.field("dataset", pa.string()))),
     "features": (
         "features/dataset=*/modality=*/extractor=*/*.parquet",
-        pa.schema(
-            [
-                ("utterance_id", pa.string()),
-                ("dialogue_id", pa.string()),
-                ("vector", pa.list_(pa.float32())),
-                ("frames", pa.list_(pa.list_(pa.float32()))),
-                ("dataset", pa.string()),
-                ("modality", pa.string()),
-                ("extractor", pa.string()),
-            ]
-        ),
+        pa.schema([*FEATURES, *(pa.field(key, pa.string()) for key in ("dataset", "modality", "extractor"))]),
     ),
     "errors": ("errors/dataset=*/*.parquet", ERRORS.append(pa.field("dataset", pa.string()))),
     "transcripts": ("transcripts/dataset=*/*.parquet", TRANSCRIPTS.append(pa.field("dataset", pa.string()))),
