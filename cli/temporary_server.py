@@ -6,6 +6,9 @@ to the terminal, and is stopped only by an ``atexit`` hook, so a failing command
 killed one could leave it running. :func:`temporary_server` owns the process instead:
 
 - the port comes from the operating system (bound to 0), and a port taken in between is retried;
+- it keeps its runs in its own SQLite database in its temporary folder (unless a database is configured), so
+  commands started at once never race on one database file; the record goes with the folder (set
+  ``PREFECT_API_URL`` to a running server to keep the history);
 - the server's output goes to a log file, never to the terminal; a server that does not start is one line
   naming that file;
 - it runs in its own session (Ctrl-C in the terminal reaches emoflow, which stops it) and, on Linux, dies with
@@ -84,6 +87,8 @@ class TemporaryServer:
             "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         }
         env.pop("PREFECT_API_URL", None)
+        if "PREFECT_SERVER_DATABASE_CONNECTION_URL" not in env:  # its own database: no race with other commands
+            env["PREFECT_SERVER_DATABASE_CONNECTION_URL"] = f"sqlite+aiosqlite:///{self.folder / 'prefect.db'}"
         app = "prefect.server.api.server:create_app"
         command = [sys.executable, "-m", "uvicorn", "--factory", app, "--host", "127.0.0.1", "--port", str(self.port),
                    "--log-level", "error", "--lifespan", "on"]  # fmt: skip
