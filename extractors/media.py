@@ -128,7 +128,8 @@ def decode_frames(
     """RGB frames sampled at ``fps`` inside the segment, ``[t, h, w, 3]`` uint8.
 
     At most ``max_frames`` frames: a long segment is sampled more sparsely rather than decoded and thrown away.
-    Frames larger than ``max_side`` pixels are scaled down (aspect kept). Raises :class:`MediaError` when the
+    Frames larger than ``max_side`` pixels are scaled down (aspect kept). A still image (png, jpg, ...) is a
+    one-frame video: its one frame is returned whatever the segment's times. Raises :class:`MediaError` when the
     file has no video stream or the segment holds no frame.
     """
     streams = probe_streams(path)
@@ -136,10 +137,17 @@ def decode_frames(
     if video is None:
         kinds = ", ".join(sorted({str(s.get("codec_type")) for s in streams})) or "none"
         raise MediaError(f"{path}: no video stream (streams: {kinds})")
-    _check_segment(path, streams, start_s)
     width, height = _display_size(video)
     scale = min(1.0, max_side / max(width, height))
     width, height = max(2, round(width * scale / 2) * 2), max(2, round(height * scale / 2) * 2)
+    if is_still_image(path, streams):
+        completed = run_tool(
+            ["ffmpeg", "-nostdin", "-v", "error", "-i", str(path), "-map", "0:v:0", "-frames:v", "1",
+             "-vf", f"scale={width}:{height}", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"],
+            subject=path,
+        )  # fmt: skip
+        return _frames(completed.stdout, width, height, path, None, None)
+    _check_segment(path, streams, start_s)
     length = (end_s - (start_s or 0.0)) if end_s is not None else media_duration(streams)
     if max_frames and length:
         fps = min(fps, max_frames / length)
@@ -150,12 +158,32 @@ def decode_frames(
          "-vf", f"fps={fps:.6f},scale={width}:{height}", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"],
         subject=path,
     )  # fmt: skip
-    frames = np.frombuffer(completed.stdout, dtype=np.uint8)
+    frames = _frames(completed.stdout, width, height, path, start_s, end_s)
+    return frames[:max_frames] if max_frames else frames
+
+
+IMAGE_CODECS = frozenset({"png", "mjpeg", "jpegls", "bmp", "tiff", "webp", "gif", "ppm", "pgm", "pgmyuv", "jpeg2000"})
+"""ffprobe's codec names of still images (a Motion-JPEG video has a duration; an image does not)."""
+
+
+def is_still_image(path: Path | str, streams: list[dict[str, Any]]) -> bool:
+    """Whether ``path`` is a still image: one video stream in an image codec and no duration."""
+    videos = [s for s in streams if s.get("codec_type") == "video"]
+    return (
+        len(videos) == 1
+        and videos[0].get("codec_name") in IMAGE_CODECS
+        and not any(s.get("codec_type") == "audio" for s in streams)
+        and (media_duration(streams) or 0.0) <= 0.05
+    )
+
+
+def _frames(raw: bytes, width: int, height: int, path: Path | str, start_s: float | None, end_s: float | None):
+    """Raw rgb24 bytes as ``[t, h, w, 3]`` uint8 frames; :class:`MediaError` when they hold none."""
+    frames = np.frombuffer(raw, dtype=np.uint8)
     count = frames.size // (width * height * 3)
     if count == 0:
         raise MediaError(f"{path}: the segment [{start_s or 0:.2f}, {end_s}] s holds no video frame")
-    frames = frames[: count * width * height * 3].reshape(count, height, width, 3)
-    return frames[:max_frames] if max_frames else frames
+    return frames[: count * width * height * 3].reshape(count, height, width, 3)
 
 
 def _display_size(video: dict[str, Any]) -> tuple[int, int]:

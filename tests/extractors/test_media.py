@@ -1,3 +1,5 @@
+import subprocess
+
 import numpy as np
 import pytest
 
@@ -37,6 +39,20 @@ def test_frames_respect_max_frames_and_max_side(media_dir):
 
 def test_a_segment_shorter_than_the_sampling_period_still_gives_a_frame(media_dir):
     assert len(decode_frames(media_dir / "clip.mp4", 0.3, 0.4, fps=1)) >= 1
+
+
+@pytest.mark.parametrize("suffix", [".png", ".jpg"])
+def test_a_still_image_is_a_one_frame_video(media_dir, tmp_path, suffix):
+    image = tmp_path / f"face{suffix}"
+    frame = decode_frames(media_dir / "clip.mp4", 0.5, 0.6, fps=1)[0]
+    subprocess.run(["ffmpeg", "-v", "error", "-ss", "0.5", "-i", str(media_dir / "clip.mp4"), "-frames:v", "1",
+                    str(image)], check=True)  # fmt: skip
+    for segment in [(None, None), (3.0, 4.5)]:  # an image has no time: the segment's times are ignored
+        frames = decode_frames(image, *segment, fps=8, max_frames=4)
+        assert frames.shape == (1, *frame.shape)
+        assert np.abs(frames[0].astype(int) - frame).mean() < 12  # the same picture (jpg is lossy)
+    with pytest.raises(MediaError, match="no audio stream"):
+        decode_audio(image)
 
 
 @pytest.mark.parametrize(
