@@ -33,6 +33,9 @@ BUILTINS = {
     "audio_whisper": BuiltinExtractor("emoflow.extractors.audio_whisper", "AudioWhisperConfig", "audio"),
     "audio_bilstm": BuiltinExtractor("emoflow.extractors.audio_bilstm", "AudioBiLSTMConfig", "audio"),
     "visual_cnn": BuiltinExtractor("emoflow.extractors.visual_cnn", "VisualCNNConfig", "visual"),
+    "face_expression": BuiltinExtractor(
+        "emoflow.extractors.face_expression", "FaceExpressionConfig", "visual", feature_stream=True
+    ),
     "comet_clues": BuiltinExtractor("emoflow.extractors.comet_clues", "CometCluesConfig", "text"),
     "nade_scores": BuiltinExtractor("emoflow.extractors.text_nade", "NadeScoresConfig", "text", feature_stream=True),
 }

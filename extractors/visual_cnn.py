@@ -24,7 +24,7 @@ from emoflow.extractors.base import (
     UtteranceInput,
     batches,
 )
-from emoflow.extractors.faces import FaceCropper
+from emoflow.extractors.faces import FaceCropper, detector_details, face_crops
 from emoflow.extractors.image_backbones import load_backbone
 from emoflow.extractors.media import decode_frames, failure_reason
 from emoflow.extractors.options.visual_cnn import VisualCNNConfig
@@ -55,7 +55,7 @@ class VisualCNN(Extractor):
         backbone.model.to(device)
         mean = torch.tensor(backbone.mean, device=device).view(1, 3, 1, 1)
         std = torch.tensor(backbone.std, device=device).view(1, 3, 1, 1)
-        cropper = FaceCropper() if config.faces != "whole" else None
+        cropper = FaceCropper(detector=config.detector) if config.faces != "whole" else None
         autocast = torch.autocast("cuda", dtype=torch.float16, enabled=device.startswith("cuda") and config.fp16)
 
         def prepare(row: UtteranceInput) -> tuple[np.ndarray, int] | ErrorRecord:
@@ -63,7 +63,7 @@ class VisualCNN(Extractor):
                 frames = decode_frames(
                     row.video_path or "", row.start_s, row.end_s, fps=config.fps, max_frames=config.max_frames
                 )
-                return self._crops(frames, cropper, backbone.input_size)
+                return face_crops(frames, cropper, backbone.input_size)
             except Exception as error:  # one bad file is recorded, the batch goes on
                 return self.error(row, failure_reason(error, row.video_path), row.video_path)
 
@@ -74,7 +74,7 @@ class VisualCNN(Extractor):
         details: dict[str, Any] = {"backbone": backbone.name, "weights": backbone.weights,
                                    "weights_sha256": weights_file_sha256(backbone.weights),
                                    "pretrained": backbone.pretrained, "no_face_utterances": [], "frames": 0,
-                                   "frames_with_face": 0}  # fmt: skip
+                                   "frames_with_face": 0, **detector_details(config.detector)}  # fmt: skip
         bar = tqdm(total=len(rows), desc=f"visual {self.extractor_id}", unit="utt", disable=not progress)
         with ThreadPoolExecutor(max_workers=config.workers or os.cpu_count() or 1) as pool:
             for chunk in batches(rows, CHUNK_UTTERANCES):
@@ -112,15 +112,3 @@ class VisualCNN(Extractor):
         return Extraction(
             ids, vectors, frames=per_frame if config.keep_frames else None, errors=errors, details=details
         )
-
-    @staticmethod
-    def _crops(frames: np.ndarray, cropper: FaceCropper | None, size: int) -> tuple[np.ndarray, int]:
-        """``[t, size, size, 3]`` uint8 inputs (face crops, or whole frames) and how many frames showed a face."""
-        import cv2
-
-        crops, found = [], 0
-        for frame in frames:
-            crop, has_face = cropper.crop(frame) if cropper else (frame, False)
-            found += has_face
-            crops.append(cv2.resize(np.ascontiguousarray(crop), (size, size), interpolation=cv2.INTER_AREA))
-        return np.stack(crops), found

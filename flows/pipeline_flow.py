@@ -75,7 +75,8 @@ def default_features(reports: list[ExtractReport], modalities: list[str]) -> dic
     """Per modality, the profile's last extractor, with its feature streams appended: ``<main>+<stream>``.
 
     The last extractor is the encoder built on top (the audio Bi-LSTM); streams are extractors marked
-    :attr:`~emoflow.extractors.base.Extractor.feature_stream` (nade's scores).
+    :attr:`~emoflow.extractors.base.Extractor.feature_stream` (nade's scores); a modality of streams only uses
+    its first as the main table.
     """
     chosen: dict[str, str] = {}
     streams: dict[str, list[str]] = {}
@@ -84,6 +85,9 @@ def default_features(reports: list[ExtractReport], modalities: list[str]) -> dic
             streams.setdefault(report.modality, []).append(report.extractor_id)
         else:
             chosen[report.modality] = report.extractor_id
+    for modality, extra in streams.items():
+        if modality not in chosen:  # only streams (face expressions alone): the first is the main table
+            chosen[modality] = extra.pop(0)
     return {m: "+".join([chosen[m], *streams.get(m, [])]) for m in modalities if m in chosen}
 
 

@@ -12,6 +12,8 @@ from pydantic import NonNegativeInt, PositiveFloat, PositiveInt
 
 from emoflow.extractors.options import NOT_HASHED
 
+Detector = Literal["haar", "mtcnn"]
+"""The face detectors of :mod:`emoflow.extractors.faces`."""
 Backbone = Literal["densenet121", "efficientnet_lite0"]
 """The image backbones of :mod:`emoflow.extractors.image_backbones` (a test keeps the two lists equal)."""
 
@@ -25,6 +27,8 @@ class VisualCNNConfig:
         weights: ``imagenet``, a local state-dict file, or ``random`` (recorded as such in the lineage).
         fps: frames sampled per second of the segment.
         max_frames: at most this many frames per utterance (a long segment is sampled more sparsely).
+        detector: the face detector, ``haar`` (OpenCV's cascade) or ``mtcnn`` (three cascaded CNNs, more robust
+            to pose and light; slower).
         faces: ``crop`` the largest face (whole frame when none is found, recorded), ``require`` a face (an
             utterance with none in any frame fails), or ``whole`` frames (no face detection).
         pooling: ``mean`` or ``max`` over the utterance's frames.
@@ -39,6 +43,7 @@ class VisualCNNConfig:
     weights: str = "imagenet"
     fps: PositiveFloat = 2.0
     max_frames: PositiveInt = 16
+    detector: Detector = "haar"
     faces: Literal["crop", "require", "whole"] = "crop"
     pooling: Literal["mean", "max"] = "mean"
     keep_frames: bool = False

@@ -18,6 +18,7 @@ EXPECTED = {
     "audio_bilstm": "audio",
     "audio_whisper": "audio",
     "comet_clues": "text",
+    "face_expression": "visual",
     "nade_scores": "text",
     "opensmile": "audio",
     "text_transformer": "text",
@@ -46,7 +47,8 @@ def test_options_are_listed_from_the_light_modules_that_the_classes_use():
 
 def test_unknown_names_and_options_list_the_valid_ones():
     with pytest.raises(
-        ValueError, match="unknown extractor 'bert'; valid extractors: audio_bilstm, audio_whisper, comet_clues, nade"
+        ValueError,
+        match="unknown extractor 'bert'; valid extractors: audio_bilstm, audio_whisper, comet_clues, face_expression, ",
     ):
         create_extractor("bert")
     with pytest.raises(ValueError, match=r"has no option colour; its options: .*pooling"):

@@ -135,3 +135,6 @@ def test_the_pipeline_trains_on_the_last_encoder_with_the_feature_streams_append
         "text": "text_transformer-aa+nade_scores-bb", "audio": "audio_bilstm-dd"
     }  # fmt: skip
     assert default_features(reports, ["audio"]) == {"audio": "audio_bilstm-dd"}
+    faces = [report("visual", "visual_cnn-ee"), report("visual", "face_expression-ff")]
+    assert default_features(faces, ["visual"]) == {"visual": "visual_cnn-ee+face_expression-ff"}
+    assert default_features(faces[1:], ["visual"]) == {"visual": "face_expression-ff"}  # a stream alone is the main
