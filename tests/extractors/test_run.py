@@ -13,14 +13,20 @@ pytestmark = pytest.mark.media
 GOOD = 22  # the demo utterances of the small corpus
 
 
+OFFLINE = ("text_transformer", "audio_whisper", "face_expression")
+"""The offline profile's main table per modality."""
+
+
 @pytest.fixture(scope="session")
 def extracted(small_corpus, tmp_path_factory):
-    """The offline profile run over every modality of the small corpus (the audio encoder for 3 epochs)."""
+    """The offline profile over every modality of the small corpus, and the paper profile's audio (openSMILE and
+    the Bi-LSTM encoder trained for 3 epochs; both ship offline)."""
     store = FeatureStore(tmp_path_factory.mktemp("extracted") / "store")
     ingest_corpus(small_corpus / "manifest.csv", "small", store, progress=False)
     reports = {}
-    for modality in ("text", "audio", "visual"):
-        for extractor in profile_extractors("offline", modality, overrides={"epochs": 3}):
+    planned = [("offline", m) for m in ("text", "audio", "visual")] + [("paper", "audio")]
+    for profile, modality in planned:
+        for extractor in profile_extractors(profile, modality, overrides={"epochs": 3}):
             reports[extractor.name] = extract_features(store, "small", extractor, progress=False)
     return store, reports
 
@@ -33,7 +39,8 @@ def test_every_extractor_fills_its_partition(extracted):
         "nade_scores": ("text", 159, GOOD + 5),  # the offline profile's text stream
         "opensmile": ("audio", 1582, GOOD + 1),  # + the colour-bar clip, which has sound
         "audio_bilstm": ("audio", 100, GOOD + 1),
-        "visual_cnn": ("visual", 1280, GOOD + 2),  # + the silent clip and the colour bars (whole frame)
+        "audio_whisper": ("audio", 768, GOOD + 1),  # the offline profile's audio
+        "face_expression": ("visual", 135, GOOD + 2),  # + the silent clip and the colour bars (whole frame)
     }
     assert reports["opensmile"].failed == 3 and reports["opensmile"].without_input == 1
     assert "3 failed (recorded in errors)" in reports["opensmile"].summary()
@@ -58,7 +65,7 @@ def test_bad_media_rows_in_the_errors_table_name_file_and_problem(extracted):
 
 def test_missing_modalities_stay_missing_never_zero_vectors(extracted):
     store, _ = extracted
-    ids = {s.modality: s.extractor for s in store.feature_sets("small") if not s.extractor.startswith("audio_bil")}
+    ids = {s.modality: s.extractor for s in store.feature_sets("small") if s.extractor.startswith(OFFLINE)}
     (bad,) = [d for d in read_dialogues(store, "small", ids) if d.dialogue_id == "bad"]
     present = {m: dict(zip(bad.utterance_ids, mask.tolist(), strict=True)) for m, mask in bad.masks.items()}
     assert present["audio"] == {"bad_corrupt": False, "bad_no_audio": False, "bad_past_end": False,
@@ -72,8 +79,8 @@ def test_missing_modalities_stay_missing_never_zero_vectors(extracted):
 def test_lineage_records_config_weights_and_fallbacks(extracted):
     store, _ = extracted
     lineage = {s.extractor.split("-")[0]: s.lineage for s in store.feature_sets("small")}
-    visual = lineage["visual_cnn"]
-    assert visual["config"]["backbone"] == "efficientnet_lite0" and visual["details"]["pretrained"] is True
+    visual = lineage["face_expression"]
+    assert visual["config"]["detector"] == "mtcnn" and visual["details"]["weights_sha256"]
     assert visual["details"]["no_face_utterances"] == ["bad_no_audio", "bad_no_face"]
     assert lineage["audio_bilstm"]["details"]["training"]["classes"]
     assert lineage["text_transformer"]["libraries"]["transformers"]

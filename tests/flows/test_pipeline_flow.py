@@ -41,16 +41,16 @@ def first_and_second(prefect_server, demo_dir, tmp_path_factory):
 
 def test_the_first_run_runs_every_stage_and_writes_the_store(first_and_second):
     store, [(result, states), _] = first_and_second
-    assert result["summary"] == "7 tasks: 7 ran, 0 cached"
-    assert set(states.values()) == {"Completed"} and len(states) == 7
+    assert result["summary"] == "6 tasks: 6 ran, 0 cached"
+    assert set(states.values()) == {"Completed"} and len(states) == 6
     assert {name.split()[0] for name in states} == {"ingest", "extract", "train", "evaluate"}
-    assert result["features"]["audio"].startswith("audio_bilstm-")  # the profile's last audio extractor
+    assert result["features"]["audio"].startswith("audio_whisper-")  # the profile's last audio extractor
     encoder, stream = result["features"]["text"].split("+")  # nade's scores appended to the sentence encoder's
     assert encoder.startswith("text_transformer-") and stream.startswith("nade_scores-")
     (run,) = result["runs"]
     assert run["run_id"].startswith("dialoguegcn-demo-") and 0 <= run["test_weighted_f1"] <= 1
     con = duckdb.connect()
-    assert con.sql(f"SELECT count(*) FROM '{store}/features/**/*.parquet'").fetchall()[0][0] == 4 * 92
+    assert con.sql(f"SELECT count(*) FROM '{store}/features/**/*.parquet'").fetchall()[0][0] == 3 * 92  # 3 tables
     predictions = con.sql(f"SELECT split, count(*) FROM '{run['predictions']}' GROUP BY ALL ORDER BY 1").fetchall()
     assert predictions == [("test", 16), ("val", 15)]
     assert json.loads((store / "runs" / run["run_id"] / "metrics.json").read_text())["test"]["per_class"]
@@ -58,9 +58,9 @@ def test_the_first_run_runs_every_stage_and_writes_the_store(first_and_second):
 
 def test_the_second_run_hits_every_cache_and_says_so(first_and_second):
     _, [(first, _), (second, states)] = first_and_second
-    assert second["summary"] == "7 tasks: 0 ran, 7 cached"
+    assert second["summary"] == "6 tasks: 0 ran, 6 cached"
     assert all(t["cached"] for t in second["tasks"])
-    assert set(states.values()) == {"Cached"} and len(states) == 7  # as the server recorded them
+    assert set(states.values()) == {"Cached"} and len(states) == 6  # as the server recorded them
     assert second["runs"] == first["runs"]
 
 
@@ -89,7 +89,7 @@ def test_every_run_publishes_metrics_confusion_paths_errors_links_and_progress(f
     assert "| gold \\ predicted |" in confusion and "neutral" in confusion
     assert "features/dataset=demo/modality=text" in paths
     assert errors == [{"stage": "-", "reason": "no errors recorded", "utterances": 0}]
-    assert len(tasks) == 7 and all(t["cached"] for t in tasks)  # the latest is the second run's
+    assert len(tasks) == 6 and all(t["cached"] for t in tasks)  # the latest is the second run's
 
 
 def test_a_changed_extractor_option_reruns_that_extractor_and_what_reads_it(first_and_second, demo_dir):
@@ -98,7 +98,7 @@ def test_a_changed_extractor_option_reruns_that_extractor_and_what_reads_it(firs
     ran = sorted(t["task"].split()[0] for t in result["tasks"] if not t["cached"])
     cached = sorted(t["task"].split()[1].split("-")[0] for t in result["tasks"] if t["cached"])
     assert ran == ["evaluate", "extract", "train"]  # max_length is the sentence encoder's option only
-    assert cached == ["audio_bilstm", "demo", "nade_scores", "opensmile"]
+    assert cached == ["audio_whisper", "demo", "nade_scores"]
     assert result["features"]["text"] != first["features"]["text"]
     assert result["features"]["audio"] == first["features"]["audio"]
 
@@ -119,7 +119,7 @@ def test_retrain_promotes_a_model_that_beats_the_majority_class_and_is_not_worse
     options = {k: v for k, v in PARAMETERS.items() if k != "epochs"}
     # two epochs of DialogueGCN learn nothing: with nothing promoted before, it is still not promoted
     weak = retrain(corpus=str(demo_dir), store=str(store), model="dialoguegcn", epochs=2, **options)
-    assert weak["decision"] == "kept" and weak["summary"].endswith("0 ran, 7 cached")
+    assert weak["decision"] == "kept" and weak["summary"].endswith("0 ran, 6 cached")
     assert weak["candidate"]["val weighted F1"] <= weak["candidate"]["majority-class val weighted F1"]
     assert not current_path(FeatureStore(store), "demo", "dialoguegcn").exists()
     learning = {"lr": 0.003, "batch_size": 2}  # the demo's training settings: the text's emotions are learnt
