@@ -59,7 +59,8 @@ test: setup  ## run the test suite
 
 bench: setup  ## run the benchmarks and print their tables (the accuracy ones in their quick form)
 	@set -e; for b in benchmarks/bench_*.py; do echo "== $$b"; \
-	  case $$b in benchmarks/bench_accuracy.py|benchmarks/bench_real_media.py) $(BIN)/python $$b --quick;; \
+	  case $$b in benchmarks/bench_accuracy.py|benchmarks/bench_real_media.py|benchmarks/bench_fusion.py) \
+	    $(BIN)/python $$b --quick;; \
 	  *) $(BIN)/python $$b;; esac; done
 
 results: setup  ## the README's MELD accuracy tables: encoders x models x 3 seeds (hours on 2 CPU cores)
