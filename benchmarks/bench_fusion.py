@@ -10,7 +10,9 @@ speakers, two validation speakers, six train speakers; every epoch selected on v
 split scored once). Text: the offline profile's sentence encoder (all-MiniLM-L6-v2, mean pooling); audio: the
 strong profile's Whisper tiny.en encoder states (mean and standard deviation).
 
-Run: ``python benchmarks/bench_fusion.py [--models mlp,dialoguegcn,...] [--seeds 1,2] [--epochs 40]
+Every model trains with its own configuration (epochs, learning rate, batch size: configs/models/).
+
+Run: ``python benchmarks/bench_fusion.py [--models mlp,dialoguegcn,...] [--seeds 1,2] [--epochs N]
 [--work DIR] [--out FILE.json]``; ``--quick`` (``make bench``) runs the mlp and DialogueGCN with one seed.
 Without EmoDB it says so and stops.
 """
@@ -78,7 +80,7 @@ def main() -> None:
     parser.add_argument("--emodb", type=Path, default=EMODB)
     parser.add_argument("--models", default=MODELS)
     parser.add_argument("--seeds", default="1,2")
-    parser.add_argument("--epochs", type=int, default=40)
+    parser.add_argument("--epochs", type=int, help="Override every model's epochs [each model's own config].")
     parser.add_argument("--work", type=Path, help="Folder for the corpus copy and the store [a temporary one].")
     parser.add_argument("--out", type=Path, help="Write the results as JSON.")
     parser.add_argument("--quick", action="store_true", help="mlp and dialoguegcn, seed 1 (make bench).")
@@ -139,7 +141,8 @@ def main() -> None:
             for dataset in datasets:
                 results = train_runs(store, dataset, model, modalities,
                                      features={m: features[m] for m in modalities}, seeds=seeds,
-                                     train_overrides={"epochs": args.epochs}, progress=False)  # fmt: skip
+                                     train_overrides={"epochs": args.epochs} if args.epochs else {},
+                                     progress=False)  # fmt: skip
                 scores["+".join(modalities)] += [r.test.weighted_f1 for r in results if r.test is not None]
         gap = [b - a for a, b in zip(scores["audio"], scores["text+audio"], strict=True)]
         row = {"model": model, "audio_test_weighted_f1": spread(scores["audio"]),

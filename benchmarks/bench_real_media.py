@@ -54,7 +54,11 @@ AUDIO_EXTRACTORS = {
     "compare": [("opensmile", {"feature_set": "ComParE_2016"})],
     "is10": [("opensmile", {"feature_set": "IS10"})],
     "egemaps": [("opensmile", {"feature_set": "eGeMAPSv02"})],
-    "is10-bilstm": [("audio_bilstm", {"feature_set": "IS10", "out_dim": 100})],  # the offline profile's audio
+    "whisper-tiny+compare": [
+        ("audio_whisper", {"model": "whisper-tiny.en"}),
+        ("opensmile", {"feature_set": "ComParE_2016"}),
+    ],
+    "is10-bilstm": [("audio_bilstm", {"feature_set": "IS10", "out_dim": 100})],  # the paper profile's audio
 }
 EFFNET = {"backbone": "efficientnet_lite0", "weights": "imagenet"}
 FACE_EXTRACTORS = {
@@ -62,6 +66,7 @@ FACE_EXTRACTORS = {
     "effnet-mtcnn": [("visual_cnn", {**EFFNET, "detector": "mtcnn"})],
     "expression": [("face_expression", {"output": "both"})],
     "expression-probabilities": [("face_expression", {"output": "probabilities"})],
+    "expression-mirror": [("face_expression", {"output": "both", "mirror": True})],
     "effnet+expression": [("visual_cnn", {**EFFNET, "detector": "mtcnn"}), ("face_expression", {"output": "both"})],
 }
 """Name -> the extractors whose tables are read side by side (the first is the main table, the rest streams)."""

@@ -128,6 +128,10 @@ class FaceExpression(Extractor):
                 x = (x.float()[:, None] / 255.0 - 0.5) * 2.0  # the network's training scale, [-1, 1]
                 out = network(x, (EMBEDDING_LAYER, PROBABILITIES_LAYER))
                 probabilities, embedding = out[PROBABILITIES_LAYER], out[EMBEDDING_LAYER].mean((2, 3))
+                if config.mirror:  # the face and its mirror image, averaged: expressions are left-right symmetric
+                    flipped = network(torch.flip(x, dims=(3,)), (EMBEDDING_LAYER, PROBABILITIES_LAYER))
+                    probabilities = (probabilities + flipped[PROBABILITIES_LAYER]) / 2
+                    embedding = (embedding + flipped[EMBEDDING_LAYER].mean((2, 3))) / 2
                 wanted = {"probabilities": [probabilities], "embedding": [embedding],
                           "both": [probabilities, embedding]}[config.output]  # fmt: skip
                 parts.append(torch.cat(wanted, 1).float().cpu().numpy())

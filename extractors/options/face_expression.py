@@ -22,6 +22,8 @@ class FaceExpressionConfig:
         output: ``probabilities`` of the network's seven expressions (angry, disgust, fear, happy, sad,
             surprise, neutral), its 128-d ``embedding`` (the last residual block, average-pooled), or ``both``
             side by side (135-d).
+        mirror: average each face's outputs with its mirror image's (test-time flipping, as expression
+            recognisers commonly do; twice the network's cost, which is small beside decoding and detection).
         detector: the face detector, ``mtcnn`` or ``haar`` (see ``visual_cnn``).
         faces: ``crop`` the largest face (whole frame when none is found, recorded), ``require`` a face, or
             ``whole`` frames (images that are already face crops).
@@ -34,6 +36,7 @@ class FaceExpressionConfig:
     """
 
     output: Literal["probabilities", "embedding", "both"] = "both"
+    mirror: bool = False
     detector: Detector = "mtcnn"
     faces: Literal["crop", "require", "whole"] = "crop"
     pooling: Literal["mean", "mean_std"] = "mean"

@@ -99,3 +99,18 @@ def test_expression_features_of_a_clip_an_image_and_a_bad_file(demo_dir, tmp_pat
     assert result.details["frames_with_face"] >= result.details["frames"] - 1  # Grace Hopper's face in every frame
     assert result.details["face_detector"] == "mtcnn"
     assert result.details["weights_sha256"] == hashlib.sha256(packaged_file(*MODEL).read_bytes()).hexdigest()
+
+
+def test_mirror_averages_a_face_with_its_mirror_image(tmp_path):
+    import cv2
+
+    face = drawn_face("smile")
+    face[40:70, 30:90] = 255  # a patch on one side only: the image and its mirror differ
+    for name, image in (("face", face), ("mirrored", face[:, ::-1])):
+        cv2.imwrite(str(tmp_path / f"{name}.png"), cv2.cvtColor(np.ascontiguousarray(image), cv2.COLOR_RGB2BGR))
+    rows = [utterance(tmp_path / "face.png", "face"), utterance(tmp_path / "mirrored.png", "mirrored")]
+    plain = create_extractor("face_expression", faces="whole").extract(rows, cache_dir=tmp_path, progress=False)
+    both = create_extractor("face_expression", faces="whole", mirror=True)
+    mirrored = both.extract(rows, cache_dir=tmp_path, progress=False)
+    assert not np.allclose(plain.vectors[0], plain.vectors[1], atol=1e-3)
+    np.testing.assert_allclose(mirrored.vectors[0], mirrored.vectors[1], atol=1e-5)
