@@ -81,6 +81,8 @@ def main() -> None:
     parser.add_argument("--models", default=MODELS)
     parser.add_argument("--seeds", default="1,2")
     parser.add_argument("--epochs", type=int, help="Override every model's epochs [each model's own config].")
+    parser.add_argument("--train-set", action="append", default=[], metavar="KEY=VALUE",
+                        help="Override a train setting of every model, e.g. modality_dropout=0.3.")  # fmt: skip
     parser.add_argument("--work", type=Path, help="Folder for the corpus copy and the store [a temporary one].")
     parser.add_argument("--out", type=Path, help="Write the results as JSON.")
     parser.add_argument("--quick", action="store_true", help="mlp and dialoguegcn, seed 1 (make bench).")
@@ -114,6 +116,9 @@ def main() -> None:
         features[modality] = extractor.extractor_id
         print(f"{modality}: {extractor.extractor_id}, {made.vectors.shape[1]}-d", flush=True)
     seeds = [int(s) for s in args.seeds.split(",")]
+    overrides: dict[str, float] = {k: float(v) for k, v in (item.split("=", 1) for item in args.train_set)}
+    if args.epochs:
+        overrides["epochs"] = args.epochs
     rows: list[dict] = []
 
     def write() -> None:
@@ -130,6 +135,7 @@ def main() -> None:
             "speaker folds (2 test, 2 val, 6 train); epoch selected on validation weighted F1; test scored once; "
             "the difference is text+audio minus audio, paired by fold and seed",
             "features": features,
+            "train_overrides": overrides,
             "rows": rows,
         }
         args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -141,7 +147,7 @@ def main() -> None:
             for dataset in datasets:
                 results = train_runs(store, dataset, model, modalities,
                                      features={m: features[m] for m in modalities}, seeds=seeds,
-                                     train_overrides={"epochs": args.epochs} if args.epochs else {},
+                                     train_overrides=overrides,
                                      progress=False)  # fmt: skip
                 scores["+".join(modalities)] += [r.test.weighted_f1 for r in results if r.test is not None]
         gap = [b - a for a, b in zip(scores["audio"], scores["text+audio"], strict=True)]

@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 from pydantic import NonNegativeFloat, PositiveFloat, PositiveInt
 
+from emoflow.core.option_types import Dropout
 from emoflow.core.registry import validated_config
 from emoflow.core.resources import config_files, config_label
 
@@ -56,7 +57,8 @@ class TrainConfig:
 
     ``patience``: stop after this many epochs without a better validation weighted F1 (``None``: run all
     epochs). ``class_weights``: weight the loss by inverse class frequency in the train labels. ``amp``: mixed
-    precision, used only on CUDA.
+    precision, used only on CUDA. ``modality_dropout``: while training, drop each modality of each utterance
+    with this probability, never all of them (:mod:`emoflow.models.training.modality_dropout`).
     """
 
     epochs: PositiveInt = 60
@@ -67,6 +69,7 @@ class TrainConfig:
     class_weights: bool = False
     device: str = "auto"
     amp: bool = True
+    modality_dropout: Dropout = 0.0
 
     @classmethod
     def from_dict(cls, values: dict[str, Any]) -> TrainConfig:

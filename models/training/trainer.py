@@ -21,6 +21,7 @@ from emoflow.core.selection import select_on_validation
 from emoflow.models.base import DialogueModel
 from emoflow.models.graph_data import IGNORE_INDEX
 from emoflow.models.training.metrics import classification_metrics
+from emoflow.models.training.modality_dropout import drop_modalities
 from emoflow.models.training.settings import TrainConfig
 
 
@@ -95,12 +96,15 @@ def fit(
         loader, device, progress=progress
     )  # a phase of the model's own (AR-IIGCN's GAN), usually none
 
+    dropping = torch.Generator().manual_seed(seed)  # modality dropout's own draws: reproducible per seed
+    modalities = tuple(model.spec.dims)
+
     def train_epoch(epoch: int) -> dict[str, float]:
         model.start_epoch(epoch)
         model.train()
         total, batches = 0.0, 0
         for batch in loader:
-            batch = batch.to(device)
+            batch = drop_modalities(batch.to(device), modalities, config.modality_dropout, dropping)
             with torch.autocast(device.type, enabled=use_amp):
                 output = model(batch)
             loss = model.loss(output, batch.y, weight)
