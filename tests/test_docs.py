@@ -97,7 +97,7 @@ def test_a_stale_option_table_is_rewritten_from_the_code():
     fresh = tables["updated"](f"intro\n{start}| `hidden` | int | `1` |\n{end}end\n")
     assert fresh.startswith(f"intro\n{start}\n### `amb_dsgdn`\n")
     assert "| `hidden` | int | `1` |" not in fresh and "| `dropout` | float in [0, 1) | `0.3` |" in fresh
-    assert fresh.endswith(f"| `amp` | bool | `True` |\n\n{end}end\n")
+    assert fresh.endswith(f"| `modality_dropout` | float in [0, 1) | `0.0` |\n\n{end}end\n")
     assert tables["updated"](fresh) == fresh
 
 
