@@ -30,18 +30,15 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import os
-import platform
 import re
 import shutil
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
+
+from results_record import spread, write_record
 
 ROOT = Path(__file__).resolve().parents[1]
 EMODB = ROOT.parent / "shared" / "data" / "emodb"
@@ -49,7 +46,8 @@ EMOTIONS = {"W": "anger", "L": "boredom", "N": "neutral", "F": "happiness", "A":
             "E": "disgust"}  # fmt: skip
 SPEAKERS = ("03", "08", "09", "10", "11", "12", "13", "14", "15", "16")
 AUDIO_EXTRACTORS = {
-    "whisper-tiny": [("audio_whisper", {"model": "whisper-tiny.en"})],
+    "whisper-tiny": [("audio_whisper", {"model": "whisper-tiny.en"})],  # every layer, pooled
+    "whisper-tiny-last": [("audio_whisper", {"model": "whisper-tiny.en", "layers": "last"})],
     "whisper-base": [("audio_whisper", {"model": "whisper-base"})],
     "compare": [("opensmile", {"feature_set": "ComParE_2016"})],
     "is10": [("opensmile", {"feature_set": "IS10"})],
@@ -161,20 +159,6 @@ def write_corpus(emodb: Path, work: Path) -> list[Path]:
     return manifests
 
 
-def spread(values: list[float]) -> str:
-    """Mean ± sample standard deviation, in percent."""
-    values = [100 * v for v in values]
-    return f"{statistics.mean(values):.2f} ± {statistics.stdev(values) if len(values) > 1 else 0.0:.2f}"
-
-
-def commit() -> str:
-    """The checkout's commit, ``-dirty`` when files differ from it (``unknown`` outside git)."""
-    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
-    changed = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True,
-                             text=True).stdout.strip()  # fmt: skip
-    return (done.stdout.strip() or "unknown") + ("-dirty" if changed else "")
-
-
 PROTOCOLS = {
     "emodb": "EmoDB 2.0 s copies, 5 folds of 2 test speakers, 2 val speakers, 6 train speakers; epoch selected on "
     "validation weighted F1; test scored once",
@@ -228,7 +212,8 @@ def main() -> None:
     seeds = [int(s) for s in args.seeds.split(",")]
     rows = []
     made: dict[str, tuple[str, int, float]] = {}  # extractor config -> (id, dim, ms per utterance)
-    for key in args.extractors.split(","):
+    keys = args.extractors.split(",")
+    for key in keys:
         tables = []
         for name, options in known[key]:
             extractor = create_extractor(name, **options)
@@ -279,18 +264,9 @@ def main() -> None:
                 flush=True,
             )
     if args.out:
-        record = {
-            "benchmark": f"real-media-{args.corpus}-{modality}",
-            "commit": commit(),
-            "date": datetime.now(UTC).isoformat(timespec="seconds"),
-            "machine": f"{platform.node()} ({platform.machine()}, {platform.processor() or 'cpu'}), "
-            f"{os.cpu_count()} cores, no GPU",
-            "command": " ".join([Path(sys.executable).name, *sys.argv]),
-            "protocol": PROTOCOLS[args.corpus],
-            "rows": rows,
-        }
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(record, indent=2) + "\n")
+        write_record(args.out, benchmark=f"real-media-{args.corpus}-{modality}", protocol=PROTOCOLS[args.corpus],
+                     title=f"{'Voices on EmoDB' if audio else 'Faces on CK+48'}: {', '.join(e for e in keys)}",
+                     rows=rows)  # fmt: skip
         print(f"wrote {args.out}")
     if args.work is None:
         shutil.rmtree(work, ignore_errors=True)

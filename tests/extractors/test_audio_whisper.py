@@ -29,13 +29,17 @@ def test_states_of_the_utterance_are_pooled_and_bad_files_are_errors(media_dir, 
     rows = [utterance(media_dir / "tone.flac", "tone"), utterance(media_dir / "corrupt.mp4", "broken"),
             utterance(media_dir / "clip.mp4", "clip"), utterance(media_dir / "tone.wav", "part", 0.2, 1.0)]  # fmt: skip
     result = extractor.extract(rows, cache_dir=tmp_path, progress=False)
-    assert result.utterance_ids == ["tone", "clip", "part"] and result.vectors.shape == (3, 768)  # tiny: 2 x 384
+    assert result.utterance_ids == ["tone", "clip", "part"] and result.vectors.shape == (3, 4 * 768)  # 4 layers
     assert [e.utterance_id for e in result.errors] == ["broken"] and "corrupt.mp4" in result.errors[0].reason
     assert np.isfinite(result.vectors).all() and result.details["model"] == "whisper-tiny.en"
     alone = extractor.extract(rows[:1], cache_dir=tmp_path, progress=False)  # batching does not change a vector
     np.testing.assert_allclose(alone.vectors[0], result.vectors[0], atol=1e-4)
     means = create_extractor("audio_whisper", pooling="mean").extract(rows[:1], cache_dir=tmp_path, progress=False)
-    np.testing.assert_allclose(means.vectors[0], result.vectors[0][:384], atol=1e-4)
+    np.testing.assert_allclose(means.vectors[0][:384], result.vectors[0][:384], atol=1e-4)  # layer 0's means
+    last = create_extractor("audio_whisper", layers="last").extract(rows[:1], cache_dir=tmp_path, progress=False)
+    np.testing.assert_allclose(last.vectors[0], result.vectors[0][-768:], atol=1e-4)  # the last layer's
+    padded = create_extractor("audio_whisper", window="30s").extract(rows[:1], cache_dir=tmp_path, progress=False)
+    assert padded.vectors.shape == (1, 4 * 768) and not np.allclose(padded.vectors, result.vectors[:1], atol=1e-2)
 
 
 def test_a_segment_longer_than_whisper_s_window_is_encoded_in_windows(tmp_path):
@@ -43,4 +47,4 @@ def test_a_segment_longer_than_whisper_s_window_is_encoded_in_windows(tmp_path):
     subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "sine=frequency=300:duration=65", str(long)],
                    check=True)  # fmt: skip
     result = create_extractor("audio_whisper").extract([utterance(long, "long")], cache_dir=tmp_path, progress=False)
-    assert result.vectors.shape == (1, 768) and not result.errors
+    assert result.vectors.shape == (1, 3072) and not result.errors

@@ -39,7 +39,7 @@ def test_every_extractor_fills_its_partition(extracted):
         "nade_scores": ("text", 159, GOOD + 5),  # the offline profile's text stream
         "opensmile": ("audio", 1582, GOOD + 1),  # + the colour-bar clip, which has sound
         "audio_bilstm": ("audio", 100, GOOD + 1),
-        "audio_whisper": ("audio", 768, GOOD + 1),  # the offline profile's audio
+        "audio_whisper": ("audio", 3072, GOOD + 1),  # the offline profile's audio: 4 layers x 768
         "face_expression": ("visual", 135, GOOD + 2),  # + the silent clip and the colour bars (whole frame)
     }
     assert reports["opensmile"].failed == 3 and reports["opensmile"].without_input == 1
