@@ -21,16 +21,12 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
-import os
-import platform
 import shutil
-import sys
 import tempfile
-from datetime import UTC, datetime
 from pathlib import Path
 
-from bench_real_media import EMODB, EMOTIONS, commit, folds, spread
+from bench_real_media import EMODB, EMOTIONS, folds
+from results_record import spread, write_record
 
 SENTENCES = {
     "a01": "Der Lappen liegt auf dem Eisschrank.",
@@ -125,21 +121,17 @@ def main() -> None:
         """The rows so far as JSON (after each model: a long run leaves what it measured)."""
         if not args.out:
             return
-        record = {
-            "benchmark": "fusion-emodb",
-            "commit": commit(),
-            "date": datetime.now(UTC).isoformat(timespec="seconds"),
-            "machine": f"{platform.node()} ({platform.machine()}), {os.cpu_count()} cores, no GPU",
-            "command": " ".join([Path(sys.executable).name, *sys.argv]),
-            "protocol": "EmoDB with its sentences as transcripts, dialogues of one speaker and one sentence; 5 "
+        write_record(
+            args.out,
+            benchmark="fusion-emodb",
+            title="Fusion on EmoDB when the words carry nothing: audio only vs text + audio",
+            protocol="EmoDB with its sentences as transcripts, dialogues of one speaker and one sentence; 5 "
             "speaker folds (2 test, 2 val, 6 train); epoch selected on validation weighted F1; test scored once; "
             "the difference is text+audio minus audio, paired by fold and seed",
-            "features": features,
-            "train_overrides": overrides,
-            "rows": rows,
-        }
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(record, indent=2) + "\n")
+            features=features,
+            train_overrides=overrides,
+            rows=rows,
+        )
 
     for model in args.models.split(","):
         scores: dict[str, list[float]] = {"audio": [], "text+audio": []}
