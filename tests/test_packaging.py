@@ -69,7 +69,7 @@ def test_prefect_yaml_names_the_locked_prefect():
     locked = {p["name"]: p["version"] for p in lock["package"] if "version" in p}
     declared = re.search(r"^prefect-version: (\S+)", (ROOT / "prefect.yaml").read_text(), re.MULTILINE)
     assert declared and declared.group(1) == locked["prefect"]
-    assert f"prefect {locked['prefect']}" in (ROOT / "README.md").read_text()
+    assert f"prefect {locked['prefect']}" in (ROOT / "docs" / "development.md").read_text()
 
 
 def test_the_import_layers_hold():
