@@ -63,15 +63,16 @@ bench: setup  ## run the benchmarks and print their tables (the accuracy ones in
 	    $(BIN)/python $$b --quick;; \
 	  *) $(BIN)/python $$b;; esac; done
 
-results: setup  ## the README's MELD accuracy tables: encoders x models x 3 seeds (hours on 2 CPU cores)
+results: setup  ## the MELD accuracy tables of docs/benchmarks.md: encoders x models x 3 seeds (hours on 2 CPU cores)
 	$(BIN)/python benchmarks/bench_accuracy.py --out results-text-encoders.md
 	$(BIN)/python benchmarks/bench_accuracy.py --encoders minilm --models dialoguegcn,ar_iigcn,cmcf_agcn,cascla \
 	  --out results-graph-models.md
 	$(BIN)/python benchmarks/bench_accuracy.py --encoders minilm-ft+nade,minilm-context-ft+nade,mpnet-ft+nade \
 	  --models mlp,bc_lstm,mmgcn,amb_dsgdn,ar_iigcn,cmcf_agcn --out results-fine-tuned.md
 
-docs: setup  ## write the option tables in docs/models.md and docs/extractors.md from the code
+docs: setup  ## write the docs' option tables from the code and docs/benchmarks.md from benchmarks/results/
 	$(BIN)/python docs/option_tables.py
+	$(BIN)/python docs/benchmarks_page.py
 
 lint: setup  ## ruff, mypy and the import layers (lint-imports: cli > flows > models > recordings > extractors > storage > core)
 	$(BIN)/ruff check .
