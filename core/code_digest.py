@@ -2,7 +2,9 @@
 
 Extractor ids, run ids and the flows' cache keys include :func:`code_identity`, so fixing an extractor or a model
 re-runs what it produced, while unchanged code gives the same ids in every checkout (the digest reads file
-contents, never paths). A module's digest covers the emoflow modules it imports, followed transitively through
+contents, never paths). What is digested is the module's normalised syntax tree (``ast.unparse`` of its parse
+with docstrings removed): comments, docstrings and formatting cannot change a result, so editing them keeps
+every id and cache entry. A module's digest covers the emoflow modules it imports, followed transitively through
 ``import emoflow...`` statements anywhere in the file. Left out: the flows and the CLI (they only orchestrate),
 test data, and the storage layer, whose outputs (utterances, feature tables) enter ids through their content
 fingerprints already.
@@ -22,9 +24,21 @@ ROOT = "emoflow"
 NOT_FOLLOWED = ("emoflow.flows", "emoflow.cli", "emoflow.testing", "emoflow.storage")
 
 
+def normalised(source: bytes) -> bytes:
+    """The code of ``source`` without its comments, docstrings and formatting: its syntax tree, written back."""
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        first = node.body[0] if node.body else None
+        if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+            node.body = node.body[1:] or [ast.Pass()]
+    return ast.unparse(tree).encode()
+
+
 @cache
 def _source(module: str) -> tuple[Path, bytes] | None:
-    """The file and bytes of an emoflow module, or None for a name that is not a module (an attribute)."""
+    """The file and normalised code of an emoflow module, or None for a name that is not a module (an attribute)."""
     try:
         spec = importlib.util.find_spec(module)
     except (ImportError, ValueError):
@@ -32,7 +46,7 @@ def _source(module: str) -> tuple[Path, bytes] | None:
     if spec is None or spec.origin is None or not spec.origin.endswith(".py"):
         return None
     path = Path(spec.origin)
-    return path, path.read_bytes()
+    return path, normalised(path.read_bytes())
 
 
 def _imported(module: str, source: bytes) -> set[str]:
@@ -66,7 +80,7 @@ def module_closure(module: str) -> frozenset[str]:
 
 
 def source_digest(*modules: str) -> str:
-    """16 hex digits over the source bytes of ``modules`` and all the emoflow modules they import."""
+    """16 hex digits over the normalised code of ``modules`` and all the emoflow modules they import."""
     digest = hashlib.blake2b(digest_size=8)
     for name in sorted(set().union(*(module_closure(m) for m in modules))):
         found = _source(name)

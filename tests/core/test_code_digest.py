@@ -34,3 +34,40 @@ def test_the_same_code_in_another_folder_has_the_same_identity(tmp_path):
                              check=True).stdout.splitlines()  # fmt: skip
         assert out[0].startswith(str(tmp_path / clone))
         assert out[1] == str(here)
+
+
+def identity_of_copy(package: Path) -> str:
+    script = (
+        "import sys; sys.path.insert(0, sys.argv[1]); import emoflow;"
+        "from emoflow.core.code_digest import code_identity;"
+        "print(code_identity('emoflow.extractors.audio_bilstm'))"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(package.parent)], capture_output=True, text=True,
+                          check=True)  # fmt: skip
+    return done.stdout.strip()
+
+
+def test_docstrings_comments_and_formatting_keep_the_identity_and_a_code_change_does_not(tmp_path):
+    copy = tmp_path / "emoflow"
+    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"), symlinks=False)
+    before = identity_of_copy(copy)
+    target = copy / "extractors" / "audio_bilstm.py"
+    source = target.read_text()
+    first_def = source.index("\ndef ")
+    cosmetic = (
+        '"""A new module docstring."""\n# a new comment\n'
+        + source[:first_def].split('"""', 2)[2]  # the old module docstring dropped
+        + "\n\n# another comment\n"
+        + source[first_def:].replace("):\n", "):  # same code\n", 1)
+    )
+    target.write_text(cosmetic)
+    assert identity_of_copy(copy) == before
+    base = copy / "extractors" / "base.py"  # a module the extractor imports, reformatted to 60 columns
+    ruff = Path(sys.executable).parent / "ruff"
+    subprocess.run(
+        [str(ruff), "format", "--isolated", "--line-length", "60", str(base)], check=True, capture_output=True
+    )
+    assert base.read_text() != (PACKAGE / "extractors" / "base.py").read_text()
+    assert identity_of_copy(copy) == before
+    target.write_text(cosmetic + "\nCHANGED = 1\n")  # a statement, not a comment
+    assert identity_of_copy(copy) != before
