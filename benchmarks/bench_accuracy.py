@@ -149,13 +149,23 @@ def main() -> None:
         for model in args.models.split(","):
             started = time.perf_counter()
             results = train_runs(
-                store, "meld", model, ["text"], seeds=seeds, features={"text": features},
-                model_overrides=MODEL_OPTIONS.get(model), train_overrides={"epochs": args.epochs}, progress=False,
-            )  # fmt: skip
+                store,
+                "meld",
+                model,
+                ["text"],
+                seeds=seeds,
+                features={"text": features},
+                model_overrides=MODEL_OPTIONS.get(model),
+                train_overrides={"epochs": args.epochs},
+                progress=False,
+            )
             wall = time.perf_counter() - started
             rows.append((setting, model, results, wall))
-            print(f"{setting} {model}: " + json.dumps([round(100 * r.test.weighted_f1, 2) for r in results]),
-                  file=sys.stderr, flush=True)  # fmt: skip
+            print(
+                f"{setting} {model}: " + json.dumps([round(100 * r.test.weighted_f1, 2) for r in results]),
+                file=sys.stderr,
+                flush=True,
+            )
             if args.out:  # rewritten after every model: a run stopped after hours keeps what it measured
                 Path(args.out).write_text(results_table(args, rows, speeds, finetuning) + "\n", encoding="utf-8")
     print(results_table(args, rows, speeds, finetuning))

@@ -75,9 +75,13 @@ def main() -> None:
                 )
                 for modality in MODALITIES:
                     seconds[modality, workers] = timed(
-                        on_dask, dataset="demo", corpus=str(corpus), store=str(work / f"store-{workers}-{modality}"),
-                        modalities=[modality], chunk_size=CHUNK,
-                    )  # fmt: skip
+                        on_dask,
+                        dataset="demo",
+                        corpus=str(corpus),
+                        store=str(work / f"store-{workers}-{modality}"),
+                        modalities=[modality],
+                        chunk_size=CHUNK,
+                    )
                 if workers == 2:
                     store = str(work / "cached")
                     everything = {"dataset": "demo", "corpus": str(corpus), "store": store, "chunk_size": CHUNK}
@@ -89,9 +93,13 @@ def main() -> None:
                 cluster.stop()
         for modality in MODALITIES:
             seconds[modality, 0] = timed(  # this process is warm: it filled the cache above
-                local, dataset="demo", corpus=str(corpus), store=str(work / f"store-threads-{modality}"),
-                modalities=[modality], chunk_size=CHUNK,
-            )  # fmt: skip
+                local,
+                dataset="demo",
+                corpus=str(corpus),
+                store=str(work / f"store-threads-{modality}"),
+                modalities=[modality],
+                chunk_size=CHUNK,
+            )
 
     print(f"\ndemo corpus, 92 utterances, chunks of {CHUNK}; {os.cpu_count()} CPU cores; workers: 1 thread each")
     print("| extract-features | 1 worker (utt/s) | 2 workers (utt/s) | speed-up | thread pool (utt/s) |")

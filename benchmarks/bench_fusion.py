@@ -65,8 +65,18 @@ def write_corpus(emodb: Path, work: Path) -> list[Path]:
                 speaker, text_id = clip.name[:2], clip.name[2:5]
                 dialogue = f"{speaker}-{text_id}"
                 turns[dialogue] = turns.get(dialogue, -1) + 1
-                writer.writerow([dialogue, clip.stem, turns[dialogue], speaker, SENTENCES[text_id],
-                                 EMOTIONS[clip.name[5]], split[speaker], f"wav/{clip.name}"])  # fmt: skip
+                writer.writerow(
+                    [
+                        dialogue,
+                        clip.stem,
+                        turns[dialogue],
+                        speaker,
+                        SENTENCES[text_id],
+                        EMOTIONS[clip.name[5]],
+                        split[speaker],
+                        f"wav/{clip.name}",
+                    ]
+                )
         manifests.append(path)
     return manifests
 
@@ -77,8 +87,13 @@ def main() -> None:
     parser.add_argument("--models", default=MODELS)
     parser.add_argument("--seeds", default="1,2")
     parser.add_argument("--epochs", type=int, help="Override every model's epochs [each model's own config].")
-    parser.add_argument("--train-set", action="append", default=[], metavar="KEY=VALUE",
-                        help="Override a train setting of every model, e.g. modality_dropout=0.3.")  # fmt: skip
+    parser.add_argument(
+        "--train-set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="Override a train setting of every model, e.g. modality_dropout=0.3.",
+    )
     parser.add_argument("--work", type=Path, help="Folder for the corpus copy and the store [a temporary one].")
     parser.add_argument("--out", type=Path, help="Write the results as JSON.")
     parser.add_argument("--quick", action="store_true", help="mlp and dialoguegcn, seed 1 (make bench).")
@@ -107,8 +122,9 @@ def main() -> None:
         made = store.read_features(datasets[0], modality, extractor.extractor_id)
         lineage = store.feature_lineage(datasets[0], modality, extractor.extractor_id)
         for dataset in datasets[1:]:  # the same utterances: copied, not made again
-            store.write_features(dataset, modality, extractor.extractor_id, made.utterance_ids, made.dialogue_ids,
-                                 made.vectors, lineage)  # fmt: skip
+            store.write_features(
+                dataset, modality, extractor.extractor_id, made.utterance_ids, made.dialogue_ids, made.vectors, lineage
+            )
         features[modality] = extractor.extractor_id
         print(f"{modality}: {extractor.extractor_id}, {made.vectors.shape[1]}-d", flush=True)
     seeds = [int(s) for s in args.seeds.split(",")]
@@ -137,19 +153,33 @@ def main() -> None:
         scores: dict[str, list[float]] = {"audio": [], "text+audio": []}
         for modalities in (["audio"], ["text", "audio"]):
             for dataset in datasets:
-                results = train_runs(store, dataset, model, modalities,
-                                     features={m: features[m] for m in modalities}, seeds=seeds,
-                                     train_overrides=overrides,
-                                     progress=False)  # fmt: skip
+                results = train_runs(
+                    store,
+                    dataset,
+                    model,
+                    modalities,
+                    features={m: features[m] for m in modalities},
+                    seeds=seeds,
+                    train_overrides=overrides,
+                    progress=False,
+                )
                 scores["+".join(modalities)] += [r.test.weighted_f1 for r in results if r.test is not None]
         gap = [b - a for a, b in zip(scores["audio"], scores["text+audio"], strict=True)]
-        row = {"model": model, "audio_test_weighted_f1": spread(scores["audio"]),
-               "text_audio_test_weighted_f1": spread(scores["text+audio"]), "difference": spread(gap),
-               "runs": len(gap), "audio_values": [round(100 * v, 2) for v in scores["audio"]],
-               "text_audio_values": [round(100 * v, 2) for v in scores["text+audio"]]}  # fmt: skip
+        row = {
+            "model": model,
+            "audio_test_weighted_f1": spread(scores["audio"]),
+            "text_audio_test_weighted_f1": spread(scores["text+audio"]),
+            "difference": spread(gap),
+            "runs": len(gap),
+            "audio_values": [round(100 * v, 2) for v in scores["audio"]],
+            "text_audio_values": [round(100 * v, 2) for v in scores["text+audio"]],
+        }
         rows.append(row)
-        print(f"{model}: audio {row['audio_test_weighted_f1']}, text+audio {row['text_audio_test_weighted_f1']}, "
-              f"difference {row['difference']} ({len(gap)} paired runs)", flush=True)  # fmt: skip
+        print(
+            f"{model}: audio {row['audio_test_weighted_f1']}, text+audio {row['text_audio_test_weighted_f1']}, "
+            f"difference {row['difference']} ({len(gap)} paired runs)",
+            flush=True,
+        )
         write()
     if args.out:
         print(f"wrote {args.out}")

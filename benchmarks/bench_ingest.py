@@ -44,15 +44,24 @@ def bench_media_digests(work: Path) -> tuple[str, float, float]:
     rows = []
     for i in range(MEDIA_FILES):
         (corpus / "clips" / f"u{i}.mp4").write_bytes(os.urandom(MEDIA_MIB << 20))
-        rows.append({"dialogue_id": f"d{i // 8}", "utterance_id": f"u{i}", "turn": i % 8, "speaker": "A",
-                     "text": f"line {i}", "video_path": f"clips/u{i}.mp4"})  # fmt: skip
+        rows.append(
+            {
+                "dialogue_id": f"d{i // 8}",
+                "utterance_id": f"u{i}",
+                "turn": i % 8,
+                "speaker": "A",
+                "text": f"line {i}",
+                "video_path": f"clips/u{i}.mp4",
+            }
+        )
 
     def write_manifest(edit: int) -> None:
         with open(corpus / "manifest.csv", "w", newline="") as handle:
             writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
             writer.writeheader()
-            writer.writerows({**r, "text": f"{r['text']} (edit {edit})" if r["utterance_id"] == "u0" else r["text"]}
-                             for r in rows)  # fmt: skip
+            writer.writerows(
+                {**r, "text": f"{r['text']} (edit {edit})" if r["utterance_id"] == "u0" else r["text"]} for r in rows
+            )
 
     store = FeatureStore(work / "media-store")
     write_manifest(0)

@@ -44,8 +44,7 @@ def cold_versus_warm(pipeline) -> None:
         times, summaries = [], []
         for _ in range(2):
             started = time.perf_counter()
-            result = pipeline(corpus=str(corpus), dataset="demo", store=f"{folder}/store", profile="offline",
-                                   epochs=10)  # fmt: skip
+            result = pipeline(corpus=str(corpus), dataset="demo", store=f"{folder}/store", profile="offline", epochs=10)
             times.append(time.perf_counter() - started)
             summaries.append(result["summary"])
     print("\n| demo pipeline | seconds | tasks |\n|---|---|---|")
@@ -62,9 +61,17 @@ def meld_table(pipeline, store: str, epochs: int | None) -> None:
     for encoder, overrides in ENCODERS.items():
         started = time.perf_counter()
         result = pipeline(
-            corpus=str(MELD), dataset="meld", store=store, layout="meld", profile="offline", modalities=["text"],
-            extractor_overrides=overrides, models=MODELS, seeds=[1, 2, 3], epochs=epochs,
-        )  # fmt: skip
+            corpus=str(MELD),
+            dataset="meld",
+            store=store,
+            layout="meld",
+            profile="offline",
+            modalities=["text"],
+            extractor_overrides=overrides,
+            models=MODELS,
+            seeds=[1, 2, 3],
+            epochs=epochs,
+        )
         minutes = (time.perf_counter() - started) / 60
         print(f"MELD text, {encoder} encoder: {result['summary']} in {minutes:.1f} min", flush=True)
         for model in MODELS:
@@ -74,8 +81,10 @@ def meld_table(pipeline, store: str, epochs: int | None) -> None:
     print("\n| model | text encoder | test weighted F1 | test accuracy | val weighted F1 | epochs (selected) |")
     print("|---|---|---|---|---|---|")
     for model, encoder, metrics in rows:
-        cells = [_mean_std([100 * m[s][k] for m in metrics]) for s, k in
-                 (("test", "weighted_f1"), ("test", "accuracy"), ("val", "weighted_f1"))]  # fmt: skip
+        cells = [
+            _mean_std([100 * m[s][k] for m in metrics])
+            for s, k in (("test", "weighted_f1"), ("test", "accuracy"), ("val", "weighted_f1"))
+        ]
         selected = ", ".join(str(m["epoch"]) for m in metrics)
         print(f"| {model} | MiniLM-L6 {encoder} | {' | '.join(cells)} | {selected} |")
     for paper, value in PAPERS.items():
@@ -90,8 +99,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--skip-meld", action="store_true", help="Only the cold/warm comparison.")
     parser.add_argument("--skip-demo", action="store_true", help="Only the MELD table.")
-    parser.add_argument("--meld-epochs", type=int, default=30,
-                        help="Epoch cap for every model on MELD (patience as configured) [30].")  # fmt: skip
+    parser.add_argument(
+        "--meld-epochs", type=int, default=30, help="Epoch cap for every model on MELD (patience as configured) [30]."
+    )
     parser.add_argument("--store", default="/tmp/emoflow-bench/meld", help="Store of the MELD runs (kept).")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")

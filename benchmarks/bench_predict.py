@@ -57,8 +57,11 @@ def run(store_root: Path, scratch: Path) -> None:
     (trained,) = train_runs(store, "meld", "mlp", ["text"], progress=False, train_overrides={"epochs": 10})
     run_id = trained.run_id
 
-    test = query(store.root, "SELECT dialogue_id, utterance_id, turn, speaker, text FROM utterances "
-                 "WHERE dataset = 'meld' AND split = 'test' ORDER BY dialogue_id, turn").to_pylist()  # fmt: skip
+    test = query(
+        store.root,
+        "SELECT dialogue_id, utterance_id, turn, speaker, text FROM utterances "
+        "WHERE dataset = 'meld' AND split = 'test' ORDER BY dialogue_id, turn",
+    ).to_pylist()
     manifest = scratch / "meld-test" / "manifest.csv"
     manifest.parent.mkdir(parents=True, exist_ok=True)
     with open(manifest, "w", newline="", encoding="utf-8") as handle:
@@ -93,9 +96,11 @@ def run(store_root: Path, scratch: Path) -> None:
     n = cold.table.num_rows
     print(f"\nMELD test transcripts, text only, {run_id} (test weighted F1 {100 * trained.test.weighted_f1:.2f})")
     print("\n| predict | utterances | seconds | utt/s | vs own scoring |\n|---|---|---|---|---|")
-    for name, seconds, count in (("cold: ingest + features + predict", cold_s, n),
-                                 ("warm: features in the store", warm_s, n),
-                                 ("own: the run scoring its test split", own_s, len(own.utterance_ids))):  # fmt: skip
+    for name, seconds, count in (
+        ("cold: ingest + features + predict", cold_s, n),
+        ("warm: features in the store", warm_s, n),
+        ("own: the run scoring its test split", own_s, len(own.utterance_ids)),
+    ):
         print(f"| {name} | {count} | {seconds:.2f} | {count / seconds:.0f} | {seconds / own_s:.1f}x |")
     print(f"timelines: {len(drawn)} PNGs in {draw_s:.1f} s ({len(drawn) / draw_s:.1f} per s)")
     print(f"largest |cold - own| probability difference: {gap:.2e}")

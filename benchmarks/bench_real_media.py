@@ -42,8 +42,7 @@ from results_record import spread, write_record
 
 ROOT = Path(__file__).resolve().parents[1]
 EMODB = ROOT.parent / "shared" / "data" / "emodb"
-EMOTIONS = {"W": "anger", "L": "boredom", "N": "neutral", "F": "happiness", "A": "fear", "T": "sadness",
-            "E": "disgust"}  # fmt: skip
+EMOTIONS = {"W": "anger", "L": "boredom", "N": "neutral", "F": "happiness", "A": "fear", "T": "sadness", "E": "disgust"}
 SPEAKERS = ("03", "08", "09", "10", "11", "12", "13", "14", "15", "16")
 AUDIO_EXTRACTORS = {
     "whisper-tiny": [("audio_whisper", {"model": "whisper-tiny.en"})],  # every layer, pooled
@@ -69,8 +68,10 @@ FACE_EXTRACTORS = {
 }
 """Name -> the extractors whose tables are read side by side (the first is the main table, the rest streams)."""
 CK48_EXPRESSIONS = ("anger", "contempt", "disgust", "fear", "happy", "sadness", "surprise")
-CK48_HINT = ("CK+48 is the folder CK+48/ of https://github.com/WuJie1010/Facial-Expression-Recognition.Pytorch "
-             "(git clone --depth 1 it, then --ck48 <clone>/CK+48)")  # fmt: skip
+CK48_HINT = (
+    "CK+48 is the folder CK+48/ of https://github.com/WuJie1010/Facial-Expression-Recognition.Pytorch "
+    "(git clone --depth 1 it, then --ck48 <clone>/CK+48)"
+)
 
 
 def folds() -> list[dict[str, str]]:
@@ -94,8 +95,9 @@ def stratified_subject_folds(images: dict[str, list[str]], k: int = 5) -> list[s
     totals = {c: sum(n.get(c, 0) for n in counts.values()) for c in CK48_EXPRESSIONS}
     placed: set[str] = set()
     for label in sorted(CK48_EXPRESSIONS, key=lambda c: totals[c]):
-        for subject in sorted((s for s in counts if label in counts[s] and s not in placed),
-                              key=lambda s: (-counts[s][label], s)):  # fmt: skip
+        for subject in sorted(
+            (s for s in counts if label in counts[s] and s not in placed), key=lambda s: (-counts[s][label], s)
+        ):
             fold = min(range(k), key=lambda f: (per_fold[f][label], sum(per_fold[f].values()), f))
             folds[fold].add(subject)
             placed.add(subject)
@@ -153,8 +155,9 @@ def write_corpus(emodb: Path, work: Path) -> list[Path]:
             writer.writerow(["dialogue_id", "utterance_id", "turn", "speaker", "label", "split", "audio_path"])
             for clip in clips:
                 speaker = clip.name[:2]
-                writer.writerow([clip.stem, clip.stem, 0, speaker, EMOTIONS[clip.name[5]], split[speaker],
-                                 f"wav/{clip.name}"])  # fmt: skip
+                writer.writerow(
+                    [clip.stem, clip.stem, 0, speaker, EMOTIONS[clip.name[5]], split[speaker], f"wav/{clip.name}"]
+                )
         manifests.append(path)
     return manifests
 
@@ -171,8 +174,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", choices=("emodb", "ck48"), default="emodb")
     parser.add_argument("--emodb", type=Path, default=EMODB)
-    parser.add_argument("--ck48", type=Path, default=Path(os.environ.get("EMOFLOW_CK48", "CK+48")),
-                        help="The CK+48 folder (or EMOFLOW_CK48). " + CK48_HINT)  # fmt: skip
+    parser.add_argument(
+        "--ck48",
+        type=Path,
+        default=Path(os.environ.get("EMOFLOW_CK48", "CK+48")),
+        help="The CK+48 folder (or EMOFLOW_CK48). " + CK48_HINT,
+    )
     parser.add_argument("--extractors", help="[emodb: whisper-tiny,compare,is10; ck48: effnet-haar,expression]")
     parser.add_argument("--models", default="mlp")
     parser.add_argument("--seeds", default="1,2")
@@ -228,16 +235,26 @@ def main() -> None:
                         extract_features(store, dataset, extractor, progress=False)
                         continue
                     # the same utterances: the features are copied, not made again
-                    store.write_features(dataset, modality, extractor.extractor_id, features.utterance_ids,
-                                         features.dialogue_ids, features.vectors, lineage)  # fmt: skip
+                    store.write_features(
+                        dataset,
+                        modality,
+                        extractor.extractor_id,
+                        features.utterance_ids,
+                        features.dialogue_ids,
+                        features.vectors,
+                        lineage,
+                    )
                 per_utterance_ms = 1000 * seconds / max(1, len(features.utterance_ids))
                 made[extractor.extractor_id] = (
                     extractor.extractor_id,
                     int(features.vectors.shape[1]),
                     per_utterance_ms,
                 )
-                print(f"{name} {options}: {extractor.extractor_id}, {features.vectors.shape[1]}-d, "
-                      f"{report.summary()}, {per_utterance_ms:.0f} ms/utterance", flush=True)  # fmt: skip
+                print(
+                    f"{name} {options}: {extractor.extractor_id}, {features.vectors.shape[1]}-d, "
+                    f"{report.summary()}, {per_utterance_ms:.0f} ms/utterance",
+                    flush=True,
+                )
             tables.append(made[extractor.extractor_id])
         feature_id = "+".join(t[0] for t in tables)
         dim, per_utterance_ms = sum(t[1] for t in tables), sum(t[2] for t in tables)
@@ -245,18 +262,33 @@ def main() -> None:
         for model in args.models.split(","):
             tests, uas, vals = [], [], []
             for dataset in datasets:
-                results = train_runs(store, dataset, model, [modality], features={modality: feature_id},
-                                     seeds=seeds, train_overrides={"epochs": args.epochs}, progress=False)  # fmt: skip
+                results = train_runs(
+                    store,
+                    dataset,
+                    model,
+                    [modality],
+                    features={modality: feature_id},
+                    seeds=seeds,
+                    train_overrides={"epochs": args.epochs},
+                    progress=False,
+                )
                 for result in results:
                     assert result.test is not None
                     tests.append(result.test.weighted_f1)
                     uas.append(statistics.mean(c.accuracy for c in result.test.per_class))
                     vals.append(result.val.weighted_f1)
-            row = {"extractor": key, "extractor_id": feature_id, "dim": dim,
-                   "model": model, "test_weighted_f1": spread(tests), "test_unweighted_accuracy": spread(uas),
-                   "val_weighted_f1": spread(vals), "runs": len(tests),
-                   "extract_ms_per_utterance": round(per_utterance_ms, 1),
-                   "test_weighted_f1_values": [round(100 * t, 2) for t in tests]}  # fmt: skip
+            row = {
+                "extractor": key,
+                "extractor_id": feature_id,
+                "dim": dim,
+                "model": model,
+                "test_weighted_f1": spread(tests),
+                "test_unweighted_accuracy": spread(uas),
+                "val_weighted_f1": spread(vals),
+                "runs": len(tests),
+                "extract_ms_per_utterance": round(per_utterance_ms, 1),
+                "test_weighted_f1_values": [round(100 * t, 2) for t in tests],
+            }
             rows.append(row)
             print(
                 f"  {model}: test WF1 {row['test_weighted_f1']}, UA {row['test_unweighted_accuracy']}, val WF1 "
@@ -264,9 +296,13 @@ def main() -> None:
                 flush=True,
             )
     if args.out:
-        write_record(args.out, benchmark=f"real-media-{args.corpus}-{modality}", protocol=PROTOCOLS[args.corpus],
-                     title=f"{'Voices on EmoDB' if audio else 'Faces on CK+48'}: {', '.join(e for e in keys)}",
-                     rows=rows)  # fmt: skip
+        write_record(
+            args.out,
+            benchmark=f"real-media-{args.corpus}-{modality}",
+            protocol=PROTOCOLS[args.corpus],
+            title=f"{'Voices on EmoDB' if audio else 'Faces on CK+48'}: {', '.join(e for e in keys)}",
+            rows=rows,
+        )
         print(f"wrote {args.out}")
     if args.work is None:
         shutil.rmtree(work, ignore_errors=True)

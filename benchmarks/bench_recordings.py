@@ -178,9 +178,13 @@ def _padded_transcription(recogniser, mono, segment) -> str:
 
     samples = mono[round(segment.start_s * SAMPLE_RATE) : round(segment.end_s * SAMPLE_RATE)]
     pieces, _ = recogniser.model.transcribe(
-        samples, language="en", beam_size=recogniser.settings.beam_size, word_timestamps=True,
-        condition_on_previous_text=False, vad_filter=False,
-    )  # fmt: skip
+        samples,
+        language="en",
+        beam_size=recogniser.settings.beam_size,
+        word_timestamps=True,
+        condition_on_previous_text=False,
+        vad_filter=False,
+    )
     return " ".join(piece.text.strip() for piece in pieces)
 
 

@@ -83,8 +83,10 @@ def run(work: Path, utterances: int) -> None:
     print("|---|---:|---:|---:|")
     print(f"| one pass (nothing committed until the end) | {one_pass_s:.1f} | {n / one_pass_s:.0f} | 1.00 |")
     print(f"| committed segments | {segmented_s:.1f} | {n / segmented_s:.0f} | {one_pass_s / segmented_s:.2f} |")
-    print(f"| resume after a kill halfway ({report.resumed} read back) | {resume_s:.1f} | {n / resume_s:.0f} | "
-          f"{one_pass_s / resume_s:.2f} |")  # fmt: skip
+    print(
+        f"| resume after a kill halfway ({report.resumed} read back) | {resume_s:.1f} | {n / resume_s:.0f} | "
+        f"{one_pass_s / resume_s:.2f} |"
+    )
     print(f"largest |difference| segmented vs one pass: {difference:.2e}")
 
 

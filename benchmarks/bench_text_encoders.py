@@ -70,8 +70,10 @@ def main() -> None:
                 started = time.perf_counter()
                 extractor.extract(rows, cache_dir=cache, progress=False)
                 rates[label] = len(rows) / (time.perf_counter() - started)
-                print(f"| {label} | {device} | {rates[label]:.0f} | {rates[label] / rates['MiniLM-L6']:.2f}x |",
-                      flush=True)  # fmt: skip
+                print(
+                    f"| {label} | {device} | {rates[label]:.0f} | {rates[label] / rates['MiniLM-L6']:.2f}x |",
+                    flush=True,
+                )
 
         print("\n| fine-tuning MiniLM-L6, one epoch | device | utterances | seconds / epoch | vs alone |")
         print("|---|---|---:|---:|---:|")
@@ -85,8 +87,11 @@ def main() -> None:
                 started = time.perf_counter()  # training and the validation pass, not the encoding after it
                 _, report = finetune_text_encoder(config, tuned, cache / device / label, device=device, progress=False)
                 seconds[label] = time.perf_counter() - started
-                print(f"| {label} | {device} | {report['train_utterances']} | {seconds[label]:.1f} | "
-                      f"{seconds[label] / seconds['MiniLM-L6']:.2f}x |", flush=True)  # fmt: skip
+                print(
+                    f"| {label} | {device} | {report['train_utterances']} | {seconds[label]:.1f} | "
+                    f"{seconds[label] / seconds['MiniLM-L6']:.2f}x |",
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":

@@ -95,12 +95,22 @@ def main() -> None:
     lengths = meld_lengths()
     with tempfile.TemporaryDirectory() as work:
         store = Path(work) / "store"
-        write_contagion_dataset(FeatureStore(store), "meld_sized", lengths, dims=DIMS, num_classes=7,
-                                class_names=MELD_CLASSES)  # fmt: skip
+        write_contagion_dataset(
+            FeatureStore(store), "meld_sized", lengths, dims=DIMS, num_classes=7, class_names=MELD_CLASSES
+        )
         rows = {}
         for model in args.models.split(","):
-            command = [sys.executable, __file__, "--child", str(store), model, "--epochs", str(args.epochs),
-                       "--device", args.device]  # fmt: skip
+            command = [
+                sys.executable,
+                __file__,
+                "--child",
+                str(store),
+                model,
+                "--epochs",
+                str(args.epochs),
+                "--device",
+                args.device,
+            ]
             output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
             rows[model] = json.loads(output.strip().splitlines()[-1])
     counts = {s: f"{len(v)} dialogues / {sum(v)} utterances" for s, v in lengths.items()}
@@ -111,8 +121,10 @@ def main() -> None:
     for model, row in rows.items():
         ratio = f"{row['seconds'] / base['seconds']:.1f}x" if base else "-"
         first = f"{row['first_phase_seconds']:.2f}" if row["first_phase_seconds"] else "-"
-        print(f"| {model} | {row['device']} | {row['parameters']:,} | {row['seconds']:.2f} | {ratio} | {first} | "
-              f"{row['peak_mib']:.0f} |")  # fmt: skip
+        print(
+            f"| {model} | {row['device']} | {row['parameters']:,} | {row['seconds']:.2f} | {ratio} | {first} | "
+            f"{row['peak_mib']:.0f} |"
+        )
 
 
 if __name__ == "__main__":

@@ -32,8 +32,9 @@ def spread(values: list[float]) -> str:
 def commit() -> str:
     """The checkout's commit, ``-dirty`` when tracked files differ from it (``unknown`` outside git)."""
     done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
-    changed = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True,
-                             text=True).stdout.strip()  # fmt: skip
+    changed = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
     return (done.stdout.strip() or "unknown") + ("-dirty" if changed else "")
 
 
@@ -50,8 +51,9 @@ def machine() -> str:
     return f"{platform.machine()}, {os.cpu_count()} cores, {gpu}"
 
 
-def write_record(path: Path, *, benchmark: str, title: str, protocol: str, rows: list[dict[str, Any]],
-                 **extra: Any) -> None:  # fmt: skip
+def write_record(
+    path: Path, *, benchmark: str, title: str, protocol: str, rows: list[dict[str, Any]], **extra: Any
+) -> None:
     """Write the record to ``path`` with this run's commit, date, machine and command."""
     record = {
         "benchmark": benchmark,

@@ -82,9 +82,13 @@ def cli(debug: bool) -> None:
     help="How the corpus is laid out on disk; auto detects a manifest, MELD, IEMOCAP or a folder of recordings.",
 )
 @click.option("--strict", is_flag=True, help="Fail on the first problem report instead of skipping bad rows.")
-@click.option("--labels", "label_set", metavar="LABEL[,LABEL]",
-              help="The corpus's label set: a row with another label (a typo such as happyish) is refused. Without "
-                   "it, a label seen fewer than 5 times beside common ones is a warning naming it.")  # fmt: skip
+@click.option(
+    "--labels",
+    "label_set",
+    metavar="LABEL[,LABEL]",
+    help="The corpus's label set: a row with another label (a typo such as happyish) is refused. Without "
+    "it, a label seen fewer than 5 times beside common ones is a warning naming it.",
+)
 @click.option("--val-fraction", type=float, help="IEMOCAP: fraction of sessions 1-4 dialogues held out [0.1].")
 @click.option("--val-seed", type=int, help="IEMOCAP: seed choosing the validation dialogues [0].")
 @recordings_options
@@ -224,8 +228,13 @@ def list_extractors(output_format: str) -> None:
     help="table prints a box (long results are cut), csv prints or writes every row, parquet needs --out.",
 )
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the result to this file.")
-@click.option("--max-rows", type=click.IntRange(min=1), default=40, show_default=True,
-              help="Rows shown by --format table (every one of them; the footer says how many there are).")  # fmt: skip
+@click.option(
+    "--max-rows",
+    type=click.IntRange(min=1),
+    default=40,
+    show_default=True,
+    help="Rows shown by --format table (every one of them; the footer says how many there are).",
+)
 def query(sql: str, store: Path, fmt: str, out: Path | None, max_rows: int) -> None:
     """Run read-only SQL over the store with DuckDB.
 
@@ -314,8 +323,11 @@ def list_runs(dataset: str | None, model: str | None, store: Path) -> None:
 
     infos = run_infos(FeatureStore(store), dataset=dataset, model=model)
     if not infos:
-        raise click.ClickException(f"no runs in {store}" + (" matching the filters" if dataset or model else "")
-                                   + "; emoflow train or emoflow pipeline trains some")  # fmt: skip
+        raise click.ClickException(
+            f"no runs in {store}"
+            + (" matching the filters" if dataset or model else "")
+            + "; emoflow train or emoflow pipeline trains some"
+        )
     click.echo(format_rows([info.row() for info in infos]))
 
 

@@ -85,9 +85,17 @@ def train(
     from emoflow.models.training.runs import seed_summary, train_runs
 
     results = train_runs(
-        feature_store, dataset, model, chosen, features=features, seeds=seed_list, settings=settings,
-        model_overrides=model_overrides, train_overrides=train_overrides, progress=not quiet,
-    )  # fmt: skip
+        feature_store,
+        dataset,
+        model,
+        chosen,
+        features=features,
+        seeds=seed_list,
+        settings=settings,
+        model_overrides=model_overrides,
+        train_overrides=train_overrides,
+        progress=not quiet,
+    )
     for result in results:
         click.echo(result.summary())
     split = "test" if results[0].test else "val"
@@ -157,6 +165,7 @@ def show_model(run_id: str, store: Path) -> None:
     check_run(feature_store, run_id)  # an unknown run is a clear error listing the runs
     card = feature_store.run_dir(run_id) / CARD_FILE
     if not card.is_file():
-        raise click.ClickException(f"run {run_id} has no model card (trained by an older emoflow): "
-                                   f"emoflow evaluate {run_id} writes one")  # fmt: skip
+        raise click.ClickException(
+            f"run {run_id} has no model card (trained by an older emoflow): emoflow evaluate {run_id} writes one"
+        )
     click.echo(card.read_text())

@@ -56,8 +56,9 @@ def settings_option(kind: str, *, was_set: bool = False) -> Any:
         command = click.option(flag, f"{kind}_settings", multiple=True, metavar="KEY=VALUE", help=help_text)(command)
         if was_set:
             deprecation = f"use {flag} instead; --set goes in the next release"
-            command = click.option("--set", "old_settings", multiple=True, metavar="KEY=VALUE", hidden=True,
-                                   deprecated=deprecation)(command)  # fmt: skip
+            command = click.option(
+                "--set", "old_settings", multiple=True, metavar="KEY=VALUE", hidden=True, deprecated=deprecation
+            )(command)
         return command
 
     return decorate
@@ -84,13 +85,23 @@ def modalities_option(default: str | None, help_text: str, *, was_modality: bool
 
     def decorate(command: Any) -> Any:
         command = click.option(
-            "--modalities", multiple=True, callback=parse, metavar="MODALITY[,MODALITY]",
-            default=(default,) if default else (), show_default=default or False, help=help_text,
-        )(command)  # fmt: skip
+            "--modalities",
+            multiple=True,
+            callback=parse,
+            metavar="MODALITY[,MODALITY]",
+            default=(default,) if default else (),
+            show_default=default or False,
+            help=help_text,
+        )(command)
         if was_modality:
-            command = click.option("--modality", "old_modalities", multiple=True, type=click.Choice(MODALITIES),
-                                   hidden=True, deprecated="use --modalities text,audio instead; --modality goes "
-                                   "in the next release")(command)  # fmt: skip
+            command = click.option(
+                "--modality",
+                "old_modalities",
+                multiple=True,
+                type=click.Choice(MODALITIES),
+                hidden=True,
+                deprecated="use --modalities text,audio instead; --modality goes in the next release",
+            )(command)
         return command
 
     return decorate
@@ -100,8 +111,9 @@ def profile_option(command: Any) -> Any:
     """``--profile``: which extractors, with the same default and help in every command."""
     from emoflow.extractors.profiles import DEFAULT_PROFILE, PROFILES_HELP
 
-    return click.option("--profile", default=DEFAULT_PROFILE, show_default=True,
-                        help=f"Extractor profile: {PROFILES_HELP}.")(command)  # fmt: skip
+    return click.option(
+        "--profile", default=DEFAULT_PROFILE, show_default=True, help=f"Extractor profile: {PROFILES_HELP}."
+    )(command)
 
 
 def echo_options(title: str, config_class: type, doc: str | None = None, *, markdown: bool = False) -> None:

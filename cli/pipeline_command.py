@@ -81,19 +81,33 @@ def echo_examples(store: Path, queries: tuple[str, ...] = EXAMPLE_QUERIES) -> No
 
 
 @click.command()
-@click.option("--corpus", required=True, type=click.Path(exists=True, path_type=Path),
-              help="A manifest (.csv/.parquet, or a folder with manifest.csv), or a MELD/IEMOCAP folder.")  # fmt: skip
+@click.option(
+    "--corpus",
+    required=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="A manifest (.csv/.parquet, or a folder with manifest.csv), or a MELD/IEMOCAP folder.",
+)
 @click.option("--dataset", help="Dataset name in the store [default: the corpus folder's name].")
-@click.option("--layout", type=click.Choice(["auto", *LAYOUTS]), default="auto", show_default=True,
-              help="How CORPUS is laid out: a manifest, MELD's or IEMOCAP's own layout (auto detects it). Long "
-              "recordings (--layout recordings) carry no labels to train on: ingest them with emoflow ingest, or "
-              "predict them with emoflow predict.")  # fmt: skip
+@click.option(
+    "--layout",
+    type=click.Choice(["auto", *LAYOUTS]),
+    default="auto",
+    show_default=True,
+    help="How CORPUS is laid out: a manifest, MELD's or IEMOCAP's own layout (auto detects it). Long "
+    "recordings (--layout recordings) carry no labels to train on: ingest them with emoflow ingest, or "
+    "predict them with emoflow predict.",
+)
 @profile_option
 @modalities_option("text,audio,visual", "Modalities to extract, comma-separated or repeated.")
 @settings_option("extractor", was_set=True)
-@click.option("--features", "feature_pairs", multiple=True, metavar="MODALITY=EXTRACTOR_ID",
-              help="Feature table to train on per modality, MAIN+STREAM to append a second one [default: the "
-              "profile's last extractor, with its feature streams].")  # fmt: skip
+@click.option(
+    "--features",
+    "feature_pairs",
+    multiple=True,
+    metavar="MODALITY=EXTRACTOR_ID",
+    help="Feature table to train on per modality, MAIN+STREAM to append a second one [default: the "
+    "profile's last extractor, with its feature streams].",
+)
 @click.option("--models", default="dialoguegcn", show_default=True, help="Comma-separated models (emoflow models).")
 @click.option("--seeds", default="1", show_default=True, help="Comma-separated seeds: one run per model and seed.")
 @click.option("--epochs", type=int, help="Override the settings' epoch count.")
@@ -101,12 +115,20 @@ def echo_examples(store: Path, queries: tuple[str, ...] = EXAMPLE_QUERIES) -> No
 @settings_option("train")
 @click.option("--device", default="auto", show_default=True, help="auto (CUDA when present), cpu, cuda, cuda:N.")
 @click.option("--chunk-size", type=int, default=1000, show_default=True, help="Utterances per extraction task.")
-@click.option("--task-runner", help="threads, dask (a LocalCluster), a Dask address tcp://host:8786, or a "
-              "cluster spec as JSON/YAML or a .yaml file (docs/orchestration.md) "
-              "[default: $EMOFLOW_TASK_RUNNER or threads].")  # fmt: skip
+@click.option(
+    "--task-runner",
+    help="threads, dask (a LocalCluster), a Dask address tcp://host:8786, or a "
+    "cluster spec as JSON/YAML or a .yaml file (docs/orchestration.md) "
+    "[default: $EMOFLOW_TASK_RUNNER or threads].",
+)
 @click.option("--refresh", is_flag=True, help="Run every task even when its result is cached.")
-@click.option("--task-timeout", "task_timeout_s", type=click.FloatRange(min=0, min_open=True), metavar="SECONDS",
-              help="Fail a task (an extraction chunk, a training run) that runs longer; not retried.")  # fmt: skip
+@click.option(
+    "--task-timeout",
+    "task_timeout_s",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="SECONDS",
+    help="Fail a task (an extraction chunk, a training run) that runs longer; not retried.",
+)
 @store_option
 @click.option("--quiet", is_flag=True, help="Print only warnings, errors and the results (not every task's log).")
 def pipeline(
@@ -143,14 +165,24 @@ def pipeline(
       emoflow pipeline --corpus data/meld --layout meld --profile paper --device cuda --task-runner dask
     """
     parameters: dict[str, Any] = dict(
-        corpus=str(corpus), dataset=dataset, store=str(store), layout=layout, profile=profile,
-        modalities=list(modalities), extractor_overrides=given_settings("extractor", extractor_settings, old_settings),
-        features=feature_choice(feature_pairs), models=csv_list(models, "model"),
-        seeds=[int(s) for s in csv_list(seeds, "seed", integers=True)], epochs=epochs,
+        corpus=str(corpus),
+        dataset=dataset,
+        store=str(store),
+        layout=layout,
+        profile=profile,
+        modalities=list(modalities),
+        extractor_overrides=given_settings("extractor", extractor_settings, old_settings),
+        features=feature_choice(feature_pairs),
+        models=csv_list(models, "model"),
+        seeds=[int(s) for s in csv_list(seeds, "seed", integers=True)],
+        epochs=epochs,
         model_overrides=given_settings("model", model_settings),
         train_overrides=given_settings("train", train_settings),
-        device=device, chunk_size=chunk_size, refresh=refresh, task_timeout_s=task_timeout_s,
-    )  # fmt: skip
+        device=device,
+        chunk_size=chunk_size,
+        refresh=refresh,
+        task_timeout_s=task_timeout_s,
+    )
     check_pipeline_options(**parameters)  # about a second, before a server, a flow or any work
     run_pipeline_command(task_runner, quiet=quiet, **parameters)
     click.echo(f"store: {store.resolve()}")
@@ -166,9 +198,12 @@ the settings files' values, far too few steps; two dialogues a batch and a highe
 @click.option("--model", default="bc_lstm", show_default=True, help="The model to train (emoflow models).")
 @click.option("--epochs", type=int, default=40, show_default=True, help="Training epochs.")
 @modalities_option("text,audio,visual", "Modalities to extract, comma-separated or repeated.")
-@click.option("--train-on", default="text", show_default=True,
-              help="Modalities to train on (the demo's labels are in its words; its speech and faces carry no "
-                   "emotion).")  # fmt: skip
+@click.option(
+    "--train-on",
+    default="text",
+    show_default=True,
+    help="Modalities to train on (the demo's labels are in its words; its speech and faces carry no emotion).",
+)
 @click.option("--quiet", is_flag=True, help="No progress bar while the corpus is made.")
 def demo(out: Path, model: str, epochs: int, modalities: tuple[str, ...], train_on: str, quiet: bool) -> None:
     """Make the demo corpus, run the pipeline on it, then predict a new conversation (what `make demo` runs).
@@ -188,10 +223,17 @@ def demo(out: Path, model: str, epochs: int, modalities: tuple[str, ...], train_
     click.echo(f"corpus: {made.manifest} ({made.clips} clips, {made.rendered} rendered now)")
     store = out / "store"
     run_pipeline_command(
-        None, corpus=str(made.manifest), dataset="demo", store=str(store), profile="offline", models=[model],
-        modalities=list(modalities), train_modalities=csv_list(train_on, "modality"), epochs=epochs,
+        None,
+        corpus=str(made.manifest),
+        dataset="demo",
+        store=str(store),
+        profile="offline",
+        models=[model],
+        modalities=list(modalities),
+        train_modalities=csv_list(train_on, "modality"),
+        epochs=epochs,
         train_overrides=DEMO_TRAINING,
-    )  # fmt: skip
+    )
     click.echo(majority_baseline_line(FeatureStore(store), "demo"))
     echo_examples(store)
     new = make_new_recordings(out / "new-recordings", progress=not quiet)
@@ -208,8 +250,16 @@ def show_prediction(corpus: Path, store: Path, dataset: str, model: str, *, layo
 
     flag = "" if layout == "auto" else f" --layout {layout}"
     click.echo(f"\n$ emoflow predict --corpus {corpus}{flag} --model {model} --trained-on demo --store {store}")
-    result = predict_corpus(corpus, FeatureStore(store), dataset=dataset, layout=layout, model=model,
-                            trained_on="demo", progress=False, log=click.echo)  # fmt: skip
+    result = predict_corpus(
+        corpus,
+        FeatureStore(store),
+        dataset=dataset,
+        layout=layout,
+        model=model,
+        trained_on="demo",
+        progress=False,
+        log=click.echo,
+    )
     click.echo(format_rows(summary_table(result.summaries).to_pylist()))
     for dialogue, path in result.timelines.items():
         click.echo(f"timeline of {dialogue}: {path.resolve()}")

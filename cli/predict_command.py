@@ -14,17 +14,27 @@ TIMELINES_LISTED = 5
 
 
 @click.command()
-@click.option("--corpus", required=True, type=click.Path(exists=True, path_type=Path),
-              help="New recordings: a manifest (.csv/.parquet, or a folder with manifest.csv; label and split "
-                   "columns optional), a MELD/IEMOCAP folder, or a folder of long recordings.")  # fmt: skip
+@click.option(
+    "--corpus",
+    required=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="New recordings: a manifest (.csv/.parquet, or a folder with manifest.csv; label and split "
+    "columns optional), a MELD/IEMOCAP folder, or a folder of long recordings.",
+)
 @click.option("--dataset", help="Name of the new recordings in the store [default: the corpus folder's name].")
 @click.option("--layout", type=click.Choice(["auto", *ALL_LAYOUTS]), default="auto", show_default=True)
 @click.option("--model", help="Model name: its promoted run for --trained-on, else its best run by validation F1.")
-@click.option("--run", "run_id", help="A run id instead of --model (emoflow query \"SELECT DISTINCT run FROM "
-              "predictions\", or the runs/ folder).")  # fmt: skip
+@click.option(
+    "--run",
+    "run_id",
+    help='A run id instead of --model (emoflow query "SELECT DISTINCT run FROM predictions", or the runs/ folder).',
+)
 @click.option("--trained-on", help="The dataset the model was trained on [default: the only one it was].")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write the predictions to FILE.csv (p_<class> column per class) or FILE.parquet.")  # fmt: skip
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the predictions to FILE.csv (p_<class> column per class) or FILE.parquet.",
+)
 @click.option("--device", default="auto", show_default=True, help="auto (CUDA when present), cpu, cuda, cuda:N.")
 @click.option("--no-timelines", is_flag=True, help="Do not draw the per-dialogue timeline PNGs.")
 @recordings_options
@@ -68,16 +78,27 @@ def predict(
     from emoflow.models.training.metrics import paper_table
 
     result = predict_corpus(
-        corpus, feature_store, dataset=dataset, layout=layout, run=run_id, model=model, trained_on=trained_on,
-        device=device, timelines=not no_timelines, progress=not quiet, log=click.echo,
+        corpus,
+        feature_store,
+        dataset=dataset,
+        layout=layout,
+        run=run_id,
+        model=model,
+        trained_on=trained_on,
+        device=device,
+        timelines=not no_timelines,
+        progress=not quiet,
+        log=click.echo,
         reader_options=recordings_reader_options(speakers, asr_model, language),
-    )  # fmt: skip
+    )
     click.echo(f"\n{result.table.num_rows} utterances of {result.dataset} in {len(result.summaries)} dialogues:")
     click.echo(format_rows(summary_table(result.summaries).to_pylist()))
     if result.metrics is not None:
         click.echo(f"\nlabelled utterances of {result.dataset}:\n{paper_table({result.run_id: result.metrics})}")
-    click.echo(f"\npredictions: {result.path} (emoflow query \"SELECT * FROM predictions WHERE dataset = "
-               f"'{result.dataset}' AND purpose = 'prediction'\")")  # fmt: skip
+    click.echo(
+        f'\npredictions: {result.path} (emoflow query "SELECT * FROM predictions WHERE dataset = '
+        f"'{result.dataset}' AND purpose = 'prediction'\")"
+    )
     if result.timelines:
         paths = list(result.timelines.values())
         click.echo(f"timelines: {paths[0].parent}/ ({len(paths)} PNGs)")

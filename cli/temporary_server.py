@@ -90,13 +90,31 @@ class TemporaryServer:
         if "PREFECT_SERVER_DATABASE_CONNECTION_URL" not in env:  # its own database: no race with other commands
             env["PREFECT_SERVER_DATABASE_CONNECTION_URL"] = f"sqlite+aiosqlite:///{self.folder / 'prefect.db'}"
         app = "prefect.server.api.server:create_app"
-        command = [sys.executable, "-m", "uvicorn", "--factory", app, "--host", "127.0.0.1", "--port", str(self.port),
-                   "--log-level", "error", "--lifespan", "on"]  # fmt: skip
+        command = [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--factory",
+            app,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--log-level",
+            "error",
+            "--lifespan",
+            "on",
+        ]
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(
-                command, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                start_new_session=True, preexec_fn=_die_with_parent,
-            )  # fmt: skip
+                command,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                preexec_fn=_die_with_parent,
+            )
 
     def wait_ready(self, timeout_s: float) -> None:
         """Wait until the API answers; a taken port is retried, anything else is one line naming the log."""
@@ -113,16 +131,20 @@ class TemporaryServer:
                 continue
             if code is not None:
                 self.failed = True
-                raise RuntimeError(f"the temporary Prefect server exited with status {code}: {self._last_line()} "
-                                   f"(its log: {self.log}; or set PREFECT_API_URL to a running server)")  # fmt: skip
+                raise RuntimeError(
+                    f"the temporary Prefect server exited with status {code}: {self._last_line()} "
+                    f"(its log: {self.log}; or set PREFECT_API_URL to a running server)"
+                )
             with contextlib.suppress(httpx.HTTPError):
                 if httpx.get(f"{self.api_url}/health", timeout=2).status_code == 200:
                     return
             time.sleep(0.2)
         self.failed = True
-        raise RuntimeError(f"the temporary Prefect server did not answer within {timeout_s:.0f} s (its log: "
-                           f"{self.log}; raise PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS or set "
-                           "PREFECT_API_URL to a running server)")  # fmt: skip
+        raise RuntimeError(
+            f"the temporary Prefect server did not answer within {timeout_s:.0f} s (its log: "
+            f"{self.log}; raise PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS or set "
+            "PREFECT_API_URL to a running server)"
+        )
 
     def stop(self) -> None:
         """Terminate the server and wait for it (killed when it does not stop in time)."""

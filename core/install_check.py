@@ -122,11 +122,15 @@ def main() -> int:
     for line in problems:
         print(f"install check: {line}", file=sys.stderr)
     if problems:
-        print("install check: reinstall from the lock file (make clean setup), or see README 'Dependencies'",
-              file=sys.stderr)  # fmt: skip
+        print(
+            "install check: reinstall from the lock file (make clean setup), or see README 'Dependencies'",
+            file=sys.stderr,
+        )
         return 1
-    print(f"install check: {len(CHECKS)} dependencies load together ({installed('torch')}, "
-          f"{installed('torchvision')}, {installed('prefect')})")  # fmt: skip
+    print(
+        f"install check: {len(CHECKS)} dependencies load together ({installed('torch')}, "
+        f"{installed('torchvision')}, {installed('prefect')})"
+    )
     return 0
 
 

@@ -99,8 +99,15 @@ class Registry(Generic[T]):
         return validated_config(f"{self.kind} {name!r}", self.config_class(name), options)
 
 
-JSON_TYPES = {"integer": "int", "number": "float", "boolean": "bool", "string": "str", "array": "list", "null": "None",
-              "object": "dict"}  # fmt: skip
+JSON_TYPES = {
+    "integer": "int",
+    "number": "float",
+    "boolean": "bool",
+    "string": "str",
+    "array": "list",
+    "null": "None",
+    "object": "dict",
+}
 BOUNDS = {"minimum": "≥", "exclusiveMinimum": ">", "maximum": "≤", "exclusiveMaximum": "<"}
 
 

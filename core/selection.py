@@ -21,8 +21,9 @@ from tqdm.auto import tqdm
 SELECTION_METRIC = "val_weighted_f1"
 
 
-def weighted_f1(gold: Sequence[Any] | Any, predicted: Sequence[Any] | Any, labels: Sequence[Any] | None = None
-                ) -> float:  # fmt: skip
+def weighted_f1(
+    gold: Sequence[Any] | Any, predicted: Sequence[Any] | Any, labels: Sequence[Any] | None = None
+) -> float:
     """Support-weighted F1, as the papers report it (scikit-learn's ``average="weighted"``, ``zero_division=0``).
 
     The score every selection uses. Per class ``F1 = 2 TP / (support + predicted count)``, 0 where both are 0,

@@ -52,8 +52,9 @@ def table(rows: list[dict[str, Any]], references: list[dict[str, Any]]) -> list[
         lines.append("| " + " | ".join(cell(row.get(c)) for c in columns) + " |")
     for row in references:
         first, *rest = columns
-        lines.append("| " + " | ".join([f"*{cell(row.get(first))} (reported)*"] + [cell(row.get(c)) for c in rest])
-                     + " |")  # fmt: skip
+        lines.append(
+            "| " + " | ".join([f"*{cell(row.get(first))} (reported)*"] + [cell(row.get(c)) for c in rest]) + " |"
+        )
     return lines
 
 

@@ -43,6 +43,16 @@ def predict(
     from emoflow.models.prediction import predict_corpus
     from emoflow.storage import FeatureStore
 
-    result = predict_corpus(corpus, FeatureStore(store), dataset=dataset, layout=layout, run=run, model=model,
-                            trained_on=trained_on, device=device, timelines=timelines, progress=False)  # fmt: skip
+    result = predict_corpus(
+        corpus,
+        FeatureStore(store),
+        dataset=dataset,
+        layout=layout,
+        run=run,
+        model=model,
+        trained_on=trained_on,
+        device=device,
+        timelines=timelines,
+        progress=False,
+    )
     return result.table.to_pandas() if as_pandas else result.table

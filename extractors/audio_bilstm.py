@@ -136,18 +136,27 @@ class AudioBiLSTM(Extractor):
 
             def make_batches(subset: list[UtteranceInput]) -> list[Any]:
                 return [
-                    (pad([(sequences[r.utterance_id] - mean) / std for r in chunk], device),
-                     torch.tensor([index[r.label or ""] for r in chunk], device=device))
+                    (
+                        pad([(sequences[r.utterance_id] - mean) / std for r in chunk], device),
+                        torch.tensor([index[r.label or ""] for r in chunk], device=device),
+                    )
                     for chunk in batches(subset, config.train_batch_size)
-                ]  # fmt: skip
+                ]
 
             with seeded(config.seed):  # before the weights are drawn: same inputs, same encoder, in any store
                 encoder = self._encoder(stacked.shape[1], len(classes)).to(device)
                 training = train_classifier(
-                    encoder, lambda inputs: encoder(*inputs), make_batches(train_rows), make_batches(val_rows),
-                    classes, epochs=config.epochs, lr=config.lr, seed=config.seed, progress=progress,
+                    encoder,
+                    lambda inputs: encoder(*inputs),
+                    make_batches(train_rows),
+                    make_batches(val_rows),
+                    classes,
+                    epochs=config.epochs,
+                    lr=config.lr,
+                    seed=config.seed,
+                    progress=progress,
                     desc="training audio encoder",
-                )  # fmt: skip
+                )
             report = {**training.as_dict(), "config": asdict(config), "train_utterances": len(train_rows)}
             tensors = {k: v.detach().cpu().contiguous() for k, v in encoder.state_dict().items()}
             with atomic_path(weights) as partial:

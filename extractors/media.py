@@ -106,10 +106,27 @@ def decode_audio(
         raise MediaError(f"{path}: no audio stream (streams: {kinds})")
     _check_segment(path, streams, start_s)
     completed = run_tool(
-        ["ffmpeg", "-nostdin", "-v", "error", *_segment_args(path, start_s, end_s), "-map", "0:a:0", "-vn",
-         "-ac", "1", "-ar", str(sample_rate), "-f", "f32le", "-acodec", "pcm_f32le", "pipe:1"],
+        [
+            "ffmpeg",
+            "-nostdin",
+            "-v",
+            "error",
+            *_segment_args(path, start_s, end_s),
+            "-map",
+            "0:a:0",
+            "-vn",
+            "-ac",
+            "1",
+            "-ar",
+            str(sample_rate),
+            "-f",
+            "f32le",
+            "-acodec",
+            "pcm_f32le",
+            "pipe:1",
+        ],
         subject=path,
-    )  # fmt: skip
+    )
     samples = np.frombuffer(completed.stdout, dtype="<f4").astype(np.float32)
     if samples.size == 0:
         raise MediaError(f"{path}: the segment [{start_s or 0:.2f}, {end_s}] s holds no audio samples")
@@ -142,10 +159,27 @@ def decode_frames(
     width, height = max(2, round(width * scale / 2) * 2), max(2, round(height * scale / 2) * 2)
     if is_still_image(path, streams):
         completed = run_tool(
-            ["ffmpeg", "-nostdin", "-v", "error", "-i", str(path), "-map", "0:v:0", "-frames:v", "1",
-             "-vf", f"scale={width}:{height}", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"],
+            [
+                "ffmpeg",
+                "-nostdin",
+                "-v",
+                "error",
+                "-i",
+                str(path),
+                "-map",
+                "0:v:0",
+                "-frames:v",
+                "1",
+                "-vf",
+                f"scale={width}:{height}",
+                "-f",
+                "rawvideo",
+                "-pix_fmt",
+                "rgb24",
+                "pipe:1",
+            ],
             subject=path,
-        )  # fmt: skip
+        )
         return _frames(completed.stdout, width, height, path, None, None)
     _check_segment(path, streams, start_s)
     length = (end_s - (start_s or 0.0)) if end_s is not None else media_duration(streams)
@@ -154,10 +188,25 @@ def decode_frames(
     if length:
         fps = max(fps, 2.0 / length)  # a segment shorter than one sampling period still yields a frame
     completed = run_tool(
-        ["ffmpeg", "-nostdin", "-v", "error", *_segment_args(path, start_s, end_s), "-map", "0:v:0", "-an",
-         "-vf", f"fps={fps:.6f},scale={width}:{height}", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"],
+        [
+            "ffmpeg",
+            "-nostdin",
+            "-v",
+            "error",
+            *_segment_args(path, start_s, end_s),
+            "-map",
+            "0:v:0",
+            "-an",
+            "-vf",
+            f"fps={fps:.6f},scale={width}:{height}",
+            "-f",
+            "rawvideo",
+            "-pix_fmt",
+            "rgb24",
+            "pipe:1",
+        ],
         subject=path,
-    )  # fmt: skip
+    )
     frames = _frames(completed.stdout, width, height, path, start_s, end_s)
     return frames[:max_frames] if max_frames else frames
 

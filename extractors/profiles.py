@@ -103,8 +103,10 @@ def profile_extractors(
     profile: str, modality: str, *, only: str | None = None, overrides: dict[str, Any] | None = None
 ) -> list[Extractor]:
     """The extractors a profile runs for ``modality`` (:func:`profile_specs`), built."""
-    return [create_extractor(name, **options) for name, options in profile_specs(profile, modality, only=only,
-                                                                                 overrides=overrides)]  # fmt: skip
+    return [
+        create_extractor(name, **options)
+        for name, options in profile_specs(profile, modality, only=only, overrides=overrides)
+    ]
 
 
 def check_plan(
@@ -127,5 +129,7 @@ def planned_extractors(
     profile: str, modalities: Sequence[str], *, only: str | None = None, overrides: dict[str, Any] | None = None
 ) -> list[Extractor]:
     """The profile's extractors for ``modalities`` (checked by :func:`check_plan`), built."""
-    return [create_extractor(name, **options) for name, options in check_plan(profile, modalities, only=only,
-                                                                              overrides=overrides)]  # fmt: skip
+    return [
+        create_extractor(name, **options)
+        for name, options in check_plan(profile, modalities, only=only, overrides=overrides)
+    ]

@@ -87,13 +87,21 @@ class ExtractReport:
             reasons.update(report.error_reasons)
         done = [r for r in reports if not r.up_to_date]
         return cls(
-            dataset=dataset, modality=extractor.modality, extractor_id=extractor.extractor_id,
-            inputs=sum(r.inputs for r in reports), written=sum(r.written for r in done),
-            failed=sum(r.failed for r in done), without_input=without_input, up_to_date=not done,
+            dataset=dataset,
+            modality=extractor.modality,
+            extractor_id=extractor.extractor_id,
+            inputs=sum(r.inputs for r in reports),
+            written=sum(r.written for r in done),
+            failed=sum(r.failed for r in done),
+            without_input=without_input,
+            up_to_date=not done,
             path=store.features_dir(dataset, extractor.modality, extractor.extractor_id),
-            seconds=sum(r.seconds for r in reports), error_reasons=dict(reasons.most_common()),
-            chunks=len(reports), chunks_extracted=len(done), resumed=sum(r.resumed for r in done),
-        )  # fmt: skip
+            seconds=sum(r.seconds for r in reports),
+            error_reasons=dict(reasons.most_common()),
+            chunks=len(reports),
+            chunks_extracted=len(done),
+            resumed=sum(r.resumed for r in done),
+        )
 
     def summary(self) -> str:
         """One paragraph for the terminal."""
@@ -103,12 +111,13 @@ class ExtractReport:
         kept = self.chunks - self.chunks_extracted
         count = f"{self.written}" if kept else f"{self.written} of {self.inputs}"
         lines = [
-            head + f"{count} utterances extracted in {self.seconds:.1f} s"
+            head
+            + f"{count} utterances extracted in {self.seconds:.1f} s"
             + (f" ({self.chunks_extracted} of {self.chunks} chunks; {kept} up to date)" if kept else "")
             + (f" ({self.resumed} read back from an interrupted run)" if self.resumed else "")
             + (f", {self.failed} failed (recorded in errors)" if self.failed else "")
             + (f"; {self.without_input} have no {self.modality} input" if self.without_input else "")
-        ]  # fmt: skip
+        ]
         lines += [f"  {count} x {reason}" for reason, count in self.error_reasons.items()]
         return "\n".join(lines)
 
@@ -180,9 +189,11 @@ def extract_chunk(
         return ChunkReport(chunk.part, len(chunk.rows), 0, 0, True, _part_path(store, dataset, extractor, chunk), 0, {})
 
     def attempt(batch_size: int) -> tuple[Extraction, int]:
-        sized = extractor if batch_size == batch else type(extractor)(
-            dataclasses.replace(extractor.config, batch_size=batch_size)
-        )  # fmt: skip
+        sized = (
+            extractor
+            if batch_size == batch
+            else type(extractor)(dataclasses.replace(extractor.config, batch_size=batch_size))
+        )
         return extract_in_segments(
             store, dataset, sized, chunk.rows, chunk.fingerprint, progress=progress, deadline=deadline
         )
@@ -202,19 +213,32 @@ def extract_chunk(
             details=extraction.details,
         )
         path = store.write_features(
-            dataset, extractor.modality, extractor.extractor_id, extraction.utterance_ids,
-            [dialogue_of[u] for u in extraction.utterance_ids], extraction.vectors, lineage,
-            frames=extraction.frames, part=chunk.part,
-        )  # fmt: skip
+            dataset,
+            extractor.modality,
+            extractor.extractor_id,
+            extraction.utterance_ids,
+            [dialogue_of[u] for u in extraction.utterance_ids],
+            extraction.vectors,
+            lineage,
+            frames=extraction.frames,
+            part=chunk.part,
+        )
     else:
         _part_path(store, dataset, extractor, chunk).unlink(missing_ok=True)
     store.replace_errors(dataset, _errors_stage(extractor), _errors_key(extractor, chunk.part), extraction.errors)
     discard_segments(store, dataset, extractor, chunk.fingerprint)
     reasons = Counter(_reason_kind(e.reason) for e in extraction.errors)
     return ChunkReport(
-        chunk.part, len(chunk.rows), len(extraction.utterance_ids), len(extraction.errors), False, path,
-        time.perf_counter() - started, dict(reasons.most_common()), resumed,
-    )  # fmt: skip
+        chunk.part,
+        len(chunk.rows),
+        len(extraction.utterance_ids),
+        len(extraction.errors),
+        False,
+        path,
+        time.perf_counter() - started,
+        dict(reasons.most_common()),
+        resumed,
+    )
 
 
 def finish_extraction(store: FeatureStore, dataset: str, extractor: Extractor, chunks: Sequence[Chunk]) -> None:

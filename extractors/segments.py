@@ -86,8 +86,9 @@ def extract_in_segments(
 
     folder = segments_dir(store, dataset, extractor) / chunk_fingerprint
     done, resumed = [], 0
-    with tqdm(total=len(rows), desc=f"{extractor.modality} {extractor.extractor_id}", unit="utt",
-              disable=not progress) as bar:  # fmt: skip
+    with tqdm(
+        total=len(rows), desc=f"{extractor.modality} {extractor.extractor_id}", unit="utt", disable=not progress
+    ) as bar:
         for index, segment in enumerate(segments):
             rows_digest = json_digest([(r.utterance_id, r.content_hash) for r in segment], digest_size=12)
             path = folder / f"{index:05d}-{rows_digest}.parquet"

@@ -31,10 +31,18 @@ REPORT_FILE = "finetune.json"
 def finetune_key(config: TextTransformerConfig, rows: Sequence[UtteranceInput]) -> str:
     """Hash of what decides the fine-tuned weights: base model, settings, and the labelled train/val data."""
     settings = [
-        config.model, config.pooling, config.layers, config.max_length, config.context_past, config.context_future,
-        config.finetune_epochs, config.finetune_lr, config.finetune_warmup, config.finetune_batch_size,
+        config.model,
+        config.pooling,
+        config.layers,
+        config.max_length,
+        config.context_past,
+        config.context_future,
+        config.finetune_epochs,
+        config.finetune_lr,
+        config.finetune_warmup,
+        config.finetune_batch_size,
         config.finetune_seed,
-    ]  # fmt: skip
+    ]
     return training_key(settings, rows)
 
 
@@ -68,20 +76,29 @@ def finetune_text_encoder(
 
     def logits_of(encoded: dict[str, torch.Tensor]) -> torch.Tensor:
         outputs = encoder(
-            input_ids=encoded["input_ids"], attention_mask=encoded["attention_mask"],
+            input_ids=encoded["input_ids"],
+            attention_mask=encoded["attention_mask"],
             output_hidden_states=config.layers == "last4",
-        )  # fmt: skip
+        )
         return head(pool_hidden(outputs, encoded["pool_mask"], config.pooling, config.layers))
 
     with seeded(config.finetune_seed):  # before the head's weights are drawn: reproducible in any store
         head = torch.nn.Linear(encoder.config.hidden_size, len(classes)).to(device)
         module = torch.nn.ModuleDict({"encoder": encoder, "head": head})
         training = train_classifier(
-            module, logits_of, make_batches(train_rows), make_batches(val_rows), classes,
-            epochs=config.finetune_epochs, lr=config.finetune_lr, weight_decay=0.01, seed=config.finetune_seed,
+            module,
+            logits_of,
+            make_batches(train_rows),
+            make_batches(val_rows),
+            classes,
+            epochs=config.finetune_epochs,
+            lr=config.finetune_lr,
+            weight_decay=0.01,
+            seed=config.finetune_seed,
             warmup=config.finetune_warmup,
-            progress=progress, desc=f"fine-tuning {config.model}",
-        )  # fmt: skip
+            progress=progress,
+            desc=f"fine-tuning {config.model}",
+        )
     report = {**training.as_dict(), "base_model": config.model, "train_utterances": len(train_rows), "key": key}
     with atomic_folder(folder) as partial:  # a folder without its report is an interrupted run
         encoder.cpu().save_pretrained(partial)  # safetensors

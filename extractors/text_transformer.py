@@ -74,9 +74,10 @@ class TextTransformer(Extractor):
             ):
                 batch = {k: v.to(device) for k, v in pad(tokenizer, [inputs[i] for i in chunk], config.pooling).items()}
                 outputs = model(
-                    input_ids=batch["input_ids"], attention_mask=batch["attention_mask"],
+                    input_ids=batch["input_ids"],
+                    attention_mask=batch["attention_mask"],
                     output_hidden_states=config.layers == "last4",
-                )  # fmt: skip
+                )
                 pooled = pool_hidden(outputs, batch["pool_mask"], config.pooling, config.layers)
                 vectors[np.asarray(chunk)] = pooled.float().cpu().numpy()
         details["truncated"] = sum(i.truncated for i in inputs)

@@ -71,10 +71,16 @@ class VisualCNN(Extractor):
         pooled: list[np.ndarray] = []
         per_frame: list[np.ndarray] = []
         errors: list[ErrorRecord] = []
-        details: dict[str, Any] = {"backbone": backbone.name, "weights": backbone.weights,
-                                   "weights_sha256": weights_file_sha256(backbone.weights),
-                                   "pretrained": backbone.pretrained, "no_face_utterances": [], "frames": 0,
-                                   "frames_with_face": 0, **detector_details(config.detector)}  # fmt: skip
+        details: dict[str, Any] = {
+            "backbone": backbone.name,
+            "weights": backbone.weights,
+            "weights_sha256": weights_file_sha256(backbone.weights),
+            "pretrained": backbone.pretrained,
+            "no_face_utterances": [],
+            "frames": 0,
+            "frames_with_face": 0,
+            **detector_details(config.detector),
+        }
         bar = tqdm(total=len(rows), desc=f"visual {self.extractor_id}", unit="utt", disable=not progress)
         with ThreadPoolExecutor(max_workers=config.workers or os.cpu_count() or 1) as pool:
             for chunk in batches(rows, CHUNK_UTTERANCES):
@@ -83,8 +89,11 @@ class VisualCNN(Extractor):
                     if isinstance(result, ErrorRecord):
                         errors.append(result)
                     elif config.faces == "require" and result[1] == 0:
-                        errors.append(self.error(row, f"{row.video_path}: no face found in {len(result[0])} frames",
-                                                 row.video_path))  # fmt: skip
+                        errors.append(
+                            self.error(
+                                row, f"{row.video_path}: no face found in {len(result[0])} frames", row.video_path
+                            )
+                        )
                     else:
                         prepared.append((row, *result))
                 if prepared:

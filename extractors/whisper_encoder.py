@@ -31,8 +31,9 @@ class WhisperEncoder(nn.Module):
     def __init__(self, weights: dict[str, np.ndarray]) -> None:
         super().__init__()
         if any(name.endswith("weight_scale") for name in weights):
-            raise WeightsFormatError("quantised (int8) Whisper weights are not supported: convert with "
-                                     "`--quantization float16`")  # fmt: skip
+            raise WeightsFormatError(
+                "quantised (int8) Whisper weights are not supported: convert with `--quantization float16`"
+            )
         for name, array in weights.items():
             if array.dtype.kind == "f":
                 self.register_buffer(name.replace("/", "__"), torch.from_numpy(array.astype(np.float32)))

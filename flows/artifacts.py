@@ -35,12 +35,22 @@ def artifact_key(*parts: str) -> str:
 def metrics_rows(metrics: Mapping[str, Any]) -> list[dict[str, Any]]:
     """One row per class and a weighted row: support, accuracy (recall) and F1 in %, as the papers report."""
     rows = [
-        {"class": c["name"], "support": c["support"], "accuracy": round(100 * c["accuracy"], 2),
-         "f1": round(100 * c["f1"], 2)}
+        {
+            "class": c["name"],
+            "support": c["support"],
+            "accuracy": round(100 * c["accuracy"], 2),
+            "f1": round(100 * c["f1"], 2),
+        }
         for c in metrics["per_class"]
-    ]  # fmt: skip
-    rows.append({"class": "weighted", "support": metrics["support"], "accuracy": round(100 * metrics["accuracy"], 2),
-                 "f1": round(100 * metrics["weighted_f1"], 2)})  # fmt: skip
+    ]
+    rows.append(
+        {
+            "class": "weighted",
+            "support": metrics["support"],
+            "accuracy": round(100 * metrics["accuracy"], 2),
+            "f1": round(100 * metrics["weighted_f1"], 2),
+        }
+    )
     return rows
 
 
@@ -95,21 +105,33 @@ def publish_run(run_dir: Path, stage: str) -> None:
     )
     card = run_dir / CARD_FILE
     if card.is_file():
-        create_markdown_artifact(card.read_text(), key=artifact_key(stage, "model-card", run_id),
-                                 description=f"{run_id}: model card")  # fmt: skip
-    create_link_artifact(run_dir.resolve().as_uri(), link_text=f"{run_id}: checkpoint, report, plots",
-                         key=artifact_key(stage, "run", run_id), description=f"{run_id}: the run's folder")  # fmt: skip
+        create_markdown_artifact(
+            card.read_text(), key=artifact_key(stage, "model-card", run_id), description=f"{run_id}: model card"
+        )
+    create_link_artifact(
+        run_dir.resolve().as_uri(),
+        link_text=f"{run_id}: checkpoint, report, plots",
+        key=artifact_key(stage, "run", run_id),
+        description=f"{run_id}: the run's folder",
+    )
 
 
-def publish_predictions(run_id: str, dataset: str, summaries: list[dict[str, Any]], timelines: dict[str, str],
-                        predictions: str) -> None:  # fmt: skip
+def publish_predictions(
+    run_id: str, dataset: str, summaries: list[dict[str, Any]], timelines: dict[str, str], predictions: str
+) -> None:
     """The per-dialogue summaries as a table, and the predictions file and timeline images as a Markdown list."""
-    create_table_artifact(summaries, key=artifact_key("predict", "summary", dataset),
-                          description=f"{dataset}: predicted emotions per dialogue ({run_id})")  # fmt: skip
+    create_table_artifact(
+        summaries,
+        key=artifact_key("predict", "summary", dataset),
+        description=f"{dataset}: predicted emotions per dialogue ({run_id})",
+    )
     lines = [f"# {dataset}: predictions of {run_id}", "", f"Predictions: `{predictions}`", "", "Timelines:", ""]
     lines += [f"- {dialogue}: [{Path(path).name}](file://{path})" for dialogue, path in timelines.items()]
-    create_markdown_artifact("\n".join(lines) + "\n", key=artifact_key("predict", "timelines", dataset),
-                             description=f"{dataset}: one timeline PNG per dialogue")  # fmt: skip
+    create_markdown_artifact(
+        "\n".join(lines) + "\n",
+        key=artifact_key("predict", "timelines", dataset),
+        description=f"{dataset}: one timeline PNG per dialogue",
+    )
 
 
 def publish_paths(stage: str, paths: Sequence[str | Path], description: str) -> None:
@@ -169,5 +191,8 @@ def publish_recording(dataset: str, dialogue: str, summary: Mapping[str, Any]) -
         f"- languages: {', '.join(summary['languages']) or 'from the transcript'}",
         f"- analysis time: {summary['real_time_factor']} × real time",
     ]
-    create_markdown_artifact("\n".join(lines) + "\n", key=artifact_key("recording", dataset, dialogue),
-                             description=f"{dataset}: speakers, turns and words found in {dialogue}")  # fmt: skip
+    create_markdown_artifact(
+        "\n".join(lines) + "\n",
+        key=artifact_key("recording", dataset, dialogue),
+        description=f"{dataset}: speakers, turns and words found in {dialogue}",
+    )

@@ -107,9 +107,7 @@ def evaluate_key(_: Any, parameters: dict[str, Any]) -> str:
     weights = file_digest(checkpoint) if checkpoint.is_file() else None
     config = json.loads((run_dir / "config.json").read_text()) if (run_dir / "config.json").is_file() else {}
     features = {m: store.features_fingerprint(config["dataset"], m, e) for m, e in config.get("features", {}).items()}
-    return content_key(
-        "evaluate", store.root, parameters["run_id"], weights, features, code_identity(EVALUATE_MODULE)
-    )  # fmt: skip
+    return content_key("evaluate", store.root, parameters["run_id"], weights, features, code_identity(EVALUATE_MODULE))
 
 
 def predict_key(_: Any, parameters: dict[str, Any]) -> str:
@@ -119,6 +117,12 @@ def predict_key(_: Any, parameters: dict[str, Any]) -> str:
     weights = file_digest(checkpoint) if checkpoint.is_file() else None
     utterances = store.utterances_lineage(parameters["dataset"]).get("fingerprint")
     return content_key(
-        "predict", store.root, parameters["run_id"], weights, parameters["dataset"], utterances,
-        parameters["timelines"], code_identity(PREDICT_MODULE),
-    )  # fmt: skip
+        "predict",
+        store.root,
+        parameters["run_id"],
+        weights,
+        parameters["dataset"],
+        utterances,
+        parameters["timelines"],
+        code_identity(PREDICT_MODULE),
+    )

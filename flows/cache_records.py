@@ -47,8 +47,10 @@ def check_record(path: Path) -> None:
         record = json.loads(path.read_text(encoding="utf-8"))
         serializer = record["metadata"]["serializer"]
     except (ValueError, KeyError, TypeError) as error:
-        raise UnsafeCacheRecordError(f"cache record {path} is not a JSON record emoflow wrote ({error}); refusing to "
-                                     "read it: delete it to recompute that task") from None  # fmt: skip
+        raise UnsafeCacheRecordError(
+            f"cache record {path} is not a JSON record emoflow wrote ({error}); refusing to "
+            "read it: delete it to recompute that task"
+        ) from None
     if serializer != EXPECTED_SERIALIZER:
         named = serializer.get("type") if isinstance(serializer, dict) else serializer
         raise UnsafeCacheRecordError(
@@ -58,11 +60,14 @@ def check_record(path: Path) -> None:
     try:
         result = json.loads(record["result"])
     except (ValueError, KeyError, TypeError) as error:
-        raise UnsafeCacheRecordError(f"cache record {path} holds no JSON result ({error}); refusing to read it: "
-                                     "delete it to recompute that task") from None  # fmt: skip
+        raise UnsafeCacheRecordError(
+            f"cache record {path} holds no JSON result ({error}); refusing to read it: delete it to recompute that task"
+        ) from None
     if _holds_encoded_objects(result):
-        raise UnsafeCacheRecordError(f"cache record {path} holds encoded Python objects emoflow never writes; refusing "
-                                "to read it: delete it to recompute that task")  # fmt: skip
+        raise UnsafeCacheRecordError(
+            f"cache record {path} holds encoded Python objects emoflow never writes; refusing "
+            "to read it: delete it to recompute that task"
+        )
 
 
 def _holds_encoded_objects(value: Any) -> bool:

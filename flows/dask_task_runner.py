@@ -82,9 +82,11 @@ def dask_runner(spec: DaskSpec) -> CheckedDaskTaskRunner:
     cluster_class = import_cluster_class(spec.cluster_class)
     kwargs = {**LOOPBACK, **spec.cluster_kwargs} if spec.cluster_class == LOCAL_CLUSTER else spec.cluster_kwargs
     return CheckedDaskTaskRunner(
-        cluster_class=cluster_class, cluster_kwargs=kwargs, adapt_kwargs=spec.adapt_kwargs,
+        cluster_class=cluster_class,
+        cluster_kwargs=kwargs,
+        adapt_kwargs=spec.adapt_kwargs,
         client_kwargs=spec.client_kwargs,
-    )  # fmt: skip
+    )
 
 
 def import_cluster_class(name: str) -> Any:

@@ -20,8 +20,14 @@ from emoflow.models.training.runs import evaluate_run
 from emoflow.storage import FeatureStore
 
 
-@task(name="evaluate", task_run_name="evaluate {run_id}", cache_key_fn=evaluate_key, persist_result=True,
-      result_serializer="json", **RETRY_OPTIONS)  # fmt: skip
+@task(
+    name="evaluate",
+    task_run_name="evaluate {run_id}",
+    cache_key_fn=evaluate_key,
+    persist_result=True,
+    result_serializer="json",
+    **RETRY_OPTIONS,
+)
 def evaluate_task(store: str, run_id: str, device: str = "auto") -> dict[str, Any]:
     """Re-score one run; returns its metrics and predictions paths and the per-split weighted F1."""
     feature_store = FeatureStore(store)

@@ -19,9 +19,13 @@ ERRORS_RECORDED = "emoflow.dataset.errors-recorded"
 
 
 def emit_model_decision(
-    store: str | Path, dataset: str, model: str, promoted: bool, current: dict[str, Any] | None,
+    store: str | Path,
+    dataset: str,
+    model: str,
+    promoted: bool,
+    current: dict[str, Any] | None,
     candidate: dict[str, Any],
-) -> None:  # fmt: skip
+) -> None:
     """``emoflow.model.promoted`` or ``emoflow.model.kept``: retrain's decision, both records in the payload."""
     emit_event(
         MODEL_PROMOTED if promoted else MODEL_KEPT,

@@ -56,8 +56,9 @@ def extract_chunk_task(
     """
     deadline = Deadline(timeout_s)
     with device_slot(getattr(extractor.config, "device", "cpu")):
-        report = extract_chunk(FeatureStore(store), dataset, extractor, chunk, refresh=refresh, progress=False,
-                               deadline=deadline)  # fmt: skip
+        report = extract_chunk(
+            FeatureStore(store), dataset, extractor, chunk, refresh=refresh, progress=False, deadline=deadline
+        )
     get_run_logger().info(
         f"{extractor.extractor_id} {chunk.part}: {report.written} of {report.inputs} written, {report.failed} failed"
         + (" (up to date)" if report.up_to_date else "")
@@ -86,8 +87,12 @@ def extract_stage(
     frozen = [(e, c) for e in extractors if not e.uses_labels for c in plans[e.extractor_id][0]]
     trained = [(e, c) for e in extractors if e.uses_labels for c in plans[e.extractor_id][0]]
     outcomes = run_jobs(store, [job(e, c) for e, c in frozen], refresh=refresh, progress=f"extract {dataset}")
-    outcomes += run_jobs(store, [job(e, c) for e, c in trained], refresh=refresh,  # after the frozen stages
-                         progress=f"extract {dataset} trained encoders")  # fmt: skip
+    outcomes += run_jobs(
+        store,
+        [job(e, c) for e, c in trained],
+        refresh=refresh,  # after the frozen stages
+        progress=f"extract {dataset} trained encoders",
+    )
     reports = []
     for extractor in extractors:
         chunks, without_input = plans[extractor.extractor_id]
@@ -111,10 +116,18 @@ def publish_extraction(store: str, dataset: str, reports: list[ExtractReport]) -
     from prefect.artifacts import create_table_artifact
 
     rows = [
-        {"modality": r.modality, "extractor": r.extractor_id, "chunks": r.chunks, "chunks run": r.chunks_extracted,
-         "utterances": r.inputs, "written": r.written, "failed": r.failed, "path": str(r.path)}
+        {
+            "modality": r.modality,
+            "extractor": r.extractor_id,
+            "chunks": r.chunks,
+            "chunks run": r.chunks_extracted,
+            "utterances": r.inputs,
+            "written": r.written,
+            "failed": r.failed,
+            "path": str(r.path),
+        }
         for r in reports
-    ]  # fmt: skip
+    ]
     create_table_artifact(rows, key=artifact_key("extract", dataset), description=f"{dataset}: feature tables")
     publish_paths(f"extract-{dataset}", [r.path for r in reports], f"{dataset}: feature tables written or current")
     publish_errors(store, dataset, "extract")

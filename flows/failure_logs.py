@@ -13,8 +13,13 @@ from __future__ import annotations
 import logging
 import os
 
-ENGINE_LOGGERS = ("prefect.flow_runs", "prefect.task_runs", "prefect.engine", "prefect.flow_engine",
-                  "prefect.task_engine")  # fmt: skip
+ENGINE_LOGGERS = (
+    "prefect.flow_runs",
+    "prefect.task_runs",
+    "prefect.engine",
+    "prefect.flow_engine",
+    "prefect.task_engine",
+)
 """Where Prefect's engines log failed runs."""
 
 

@@ -42,9 +42,12 @@ def analyse_recording_task(
     """Segments, speakers and words of one long recording, cached in the store; a summary, or the error."""
     try:
         analysis, _ = analyse_cached(
-            FeatureStore(store), Path(corpus), recording, RecordingOptions.from_options(**options),
+            FeatureStore(store),
+            Path(corpus),
+            recording,
+            RecordingOptions.from_options(**options),
             FileDigests(FeatureStore(store).cache_dir("file-digests")),
-        )  # fmt: skip
+        )
     except RecordingError as error:
         get_run_logger().warning(str(error))
         return {"recording": recording.media.as_posix(), "error": str(error)}
@@ -76,9 +79,13 @@ def ingest_task(corpus: str, dataset: str, store: str, layout: str, options: dic
 
 
 def ingest_stage(
-    corpus: str, dataset: str, store: str, layout: str = "auto", options: dict[str, Any] | None = None,
+    corpus: str,
+    dataset: str,
+    store: str,
+    layout: str = "auto",
+    options: dict[str, Any] | None = None,
     refresh: bool = False,
-) -> Outcome:  # fmt: skip
+) -> Outcome:
     """Submit the ingest task (from the cache when the corpus files did not change, unless ``refresh``).
 
     A folder of long recordings first fans out one cached analysis task per recording (VAD, ASR, speakers),
@@ -102,10 +109,14 @@ def analyse_recordings_stage(corpus: str, dataset: str, store: str, options: dic
     digests = FileDigests(feature_store.cache_dir("file-digests"))
     settings = RecordingOptions.from_options(**options)
     jobs = [
-        Job(f"analyse {r.media}", analyse_recording_task, (corpus, r, store, dataset, options),
-            analysis_cache_path(feature_store, Path(corpus), r, settings, digests).is_file())
+        Job(
+            f"analyse {r.media}",
+            analyse_recording_task,
+            (corpus, r, store, dataset, options),
+            analysis_cache_path(feature_store, Path(corpus), r, settings, digests).is_file(),
+        )
         for r in recordings
-    ]  # fmt: skip
+    ]
     digests.save()
     outcomes = run_jobs(store, jobs, refresh=refresh, progress=f"analyse {dataset} recordings")
     get_run_logger().info(summary(outcomes) + " (recording analyses)")

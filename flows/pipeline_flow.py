@@ -121,9 +121,18 @@ def run_pipeline(
     dataset = dataset or dataset_name(corpus)
     modalities, models, seeds = list(modalities or MODALITIES), list(models or DEFAULT_MODELS), list(seeds or [1])
     train_on = list(train_modalities or modalities)
-    check_pipeline_options(corpus=corpus, profile=profile, modalities=modalities, train_modalities=train_on,
-                           extractor_overrides=extractor_overrides, models=models, epochs=epochs,
-                           model_overrides=model_overrides, train_overrides=train_overrides, device=device)  # fmt: skip
+    check_pipeline_options(
+        corpus=corpus,
+        profile=profile,
+        modalities=modalities,
+        train_modalities=train_on,
+        extractor_overrides=extractor_overrides,
+        models=models,
+        epochs=epochs,
+        model_overrides=model_overrides,
+        train_overrides=train_overrides,
+        device=device,
+    )
     result = PipelineResult(dataset, str(Path(store).resolve()))
     overrides = {"device": device, **(extractor_overrides or {})}
     extractors = planned_extractors(profile, modalities, overrides=overrides)  # errors before any work
@@ -136,10 +145,19 @@ def run_pipeline(
     publish_extraction(store, dataset, reports)
     result.features = {**default_features(reports, train_on), **{str(m): e for m, e in (features or {}).items()}}
     trained = train_stage(
-        store, dataset, models, train_on, seeds, features=result.features, epochs=epochs,
-        model_overrides=model_overrides, train_overrides=train_overrides, device=device, refresh=refresh,
+        store,
+        dataset,
+        models,
+        train_on,
+        seeds,
+        features=result.features,
+        epochs=epochs,
+        model_overrides=model_overrides,
+        train_overrides=train_overrides,
+        device=device,
+        refresh=refresh,
         timeout_s=task_timeout_s,
-    )  # fmt: skip
+    )
     evaluated = evaluate_stage(store, [o.result["run_id"] for o in trained], device, refresh)
     result.outcomes += trained + evaluated
     for outcome in evaluated:
@@ -200,8 +218,22 @@ def pipeline(
         task_timeout_s: Fail a task (an extraction chunk, a training run) that runs longer than this.
     """
     return run_pipeline(
-        corpus, dataset, store, layout=layout, profile=profile, modalities=modalities,
-        train_modalities=train_modalities, extractor_overrides=extractor_overrides, features=features, models=models,
-        seeds=seeds, epochs=epochs, model_overrides=model_overrides, train_overrides=train_overrides, device=device,
-        chunk_size=chunk_size, refresh=refresh, task_timeout_s=task_timeout_s,
-    ).as_dict()  # fmt: skip
+        corpus,
+        dataset,
+        store,
+        layout=layout,
+        profile=profile,
+        modalities=modalities,
+        train_modalities=train_modalities,
+        extractor_overrides=extractor_overrides,
+        features=features,
+        models=models,
+        seeds=seeds,
+        epochs=epochs,
+        model_overrides=model_overrides,
+        train_overrides=train_overrides,
+        device=device,
+        chunk_size=chunk_size,
+        refresh=refresh,
+        task_timeout_s=task_timeout_s,
+    ).as_dict()

@@ -18,14 +18,21 @@ from emoflow.models.prediction import plan_prediction, predict_dataset
 from emoflow.storage import FeatureStore
 
 
-@task(name="predict", task_run_name="predict {dataset} with {run_id}", cache_key_fn=predict_key,
-      persist_result=True, result_serializer="json", **RETRY_OPTIONS)  # fmt: skip
+@task(
+    name="predict",
+    task_run_name="predict {dataset} with {run_id}",
+    cache_key_fn=predict_key,
+    persist_result=True,
+    result_serializer="json",
+    **RETRY_OPTIONS,
+)
 def predict_task(store: str, dataset: str, run_id: str, device: str, timelines: bool) -> dict[str, Any]:
     """Make the dataset's features by the run's recipe, predict every utterance, draw the timelines."""
     logger = get_run_logger()
     with device_slot(device):
-        result = predict_dataset(FeatureStore(store), dataset, run_id, device=device, timelines=timelines,
-                                 progress=False, log=logger.info)  # fmt: skip
+        result = predict_dataset(
+            FeatureStore(store), dataset, run_id, device=device, timelines=timelines, progress=False, log=logger.info
+        )
     logger.info(f"{result.table.num_rows} utterances of {dataset} predicted by {run_id}")
     return {
         "run_id": run_id,

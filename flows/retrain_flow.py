@@ -78,10 +78,22 @@ def retrain(
         task_timeout_s: Fail a task (an extraction chunk, a training run) that runs longer than this.
     """
     result = run_pipeline(
-        corpus, dataset, store, layout=layout, profile=profile, modalities=modalities,
-        extractor_overrides=extractor_overrides, features=features, models=[model], seeds=seeds, epochs=epochs,
-        train_overrides=train_overrides, device=device, chunk_size=chunk_size, task_timeout_s=task_timeout_s,
-    )  # fmt: skip
+        corpus,
+        dataset,
+        store,
+        layout=layout,
+        profile=profile,
+        modalities=modalities,
+        extractor_overrides=extractor_overrides,
+        features=features,
+        models=[model],
+        seeds=seeds,
+        epochs=epochs,
+        train_overrides=train_overrides,
+        device=device,
+        chunk_size=chunk_size,
+        task_timeout_s=task_timeout_s,
+    )
     feature_store = FeatureStore(store)
     candidate = ModelRecord.from_runs(dataset, model, result.runs)
     current = read_current(feature_store, dataset, model)
@@ -89,12 +101,18 @@ def retrain(
     if kept:
         promote(feature_store, candidate, current)
     rows = [
-        {"model": name, "runs": ", ".join(r.run_ids), "val weighted F1": round(100 * r.val_weighted_f1, 2),
-         "test weighted F1": None if r.test_weighted_f1 is None else round(100 * r.test_weighted_f1, 2),
-         "majority-class val weighted F1": None if r.majority_val_weighted_f1 is None
-         else round(100 * r.majority_val_weighted_f1, 2)}
-        for name, r in (("current", current), ("candidate", candidate)) if r is not None
-    ]  # fmt: skip
+        {
+            "model": name,
+            "runs": ", ".join(r.run_ids),
+            "val weighted F1": round(100 * r.val_weighted_f1, 2),
+            "test weighted F1": None if r.test_weighted_f1 is None else round(100 * r.test_weighted_f1, 2),
+            "majority-class val weighted F1": None
+            if r.majority_val_weighted_f1 is None
+            else round(100 * r.majority_val_weighted_f1, 2),
+        }
+        for name, r in (("current", current), ("candidate", candidate))
+        if r is not None
+    ]
     create_table_artifact(rows, key=artifact_key("retrain", dataset, model), description=f"{dataset}: {decision}")
     emit_model_decision(store, dataset, model, kept, rows[0] if current is not None else None, rows[-1])
     get_run_logger().info(f"retrain {model} on {dataset}: {decision}")

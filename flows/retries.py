@@ -18,8 +18,22 @@ from prefect.task_engine import TaskRunTimeoutError
 
 RETRIES = 2
 RETRY_DELAYS_S = [5, 30]
-TRANSIENT_NAMES = ("EIO", "EAGAIN", "EBUSY", "EINTR", "ESTALE", "ETIMEDOUT", "ENOLCK", "ECONNRESET", "ECONNABORTED",
-                   "ECONNREFUSED", "ENETDOWN", "ENETUNREACH", "EHOSTUNREACH", "EREMOTEIO")  # fmt: skip
+TRANSIENT_NAMES = (
+    "EIO",
+    "EAGAIN",
+    "EBUSY",
+    "EINTR",
+    "ESTALE",
+    "ETIMEDOUT",
+    "ENOLCK",
+    "ECONNRESET",
+    "ECONNABORTED",
+    "ECONNREFUSED",
+    "ENETDOWN",
+    "ENETUNREACH",
+    "EHOSTUNREACH",
+    "EREMOTEIO",
+)
 TRANSIENT_ERRNOS = frozenset(getattr(errno, name) for name in TRANSIENT_NAMES if hasattr(errno, name))
 
 

@@ -37,8 +37,14 @@ def run_is_complete(store: FeatureStore, run_id: str) -> bool:
     return evaluated and all(p.is_file() for p in (run_dir / "checkpoint.pt", run_dir / "metrics.json"))
 
 
-@task(name="train", task_run_name="train {run_id}", cache_key_fn=train_key, persist_result=True,
-      result_serializer="json", **RETRY_OPTIONS)  # fmt: skip
+@task(
+    name="train",
+    task_run_name="train {run_id}",
+    cache_key_fn=train_key,
+    persist_result=True,
+    result_serializer="json",
+    **RETRY_OPTIONS,
+)
 def train_task(
     store: str, run_id: str, plan_options: dict[str, Any], seed: int, timeout_s: float | None = None
 ) -> dict[str, Any]:
@@ -104,8 +110,14 @@ def train_stage(
     check_training_data(feature_store, dataset, modalities, features)
     jobs = []
     for model in models:
-        options: dict[str, Any] = {"dataset": dataset, "model": model, "modalities": modalities, "features": features,
-                   "model_overrides": model_overrides, "train_overrides": overrides}  # fmt: skip
+        options: dict[str, Any] = {
+            "dataset": dataset,
+            "model": model,
+            "modalities": modalities,
+            "features": features,
+            "model_overrides": model_overrides,
+            "train_overrides": overrides,
+        }
         plan = plan_runs(feature_store, **options)
         for seed in seeds:
             run_id = plan.run_id(seed)
@@ -149,11 +161,19 @@ def train_model(
         task_timeout_s: Fail a training task that runs longer than this (default: no limit).
     """
     outcomes = train_stage(
-        store, dataset, models, list(modalities or ["text", "audio", "visual"]), list(seeds or [1]),
-        features={str(m): e for m, e in (features or {}).items()}, epochs=epochs, model_overrides=model_overrides,
+        store,
+        dataset,
+        models,
+        list(modalities or ["text", "audio", "visual"]),
+        list(seeds or [1]),
+        features={str(m): e for m, e in (features or {}).items()},
+        epochs=epochs,
+        model_overrides=model_overrides,
         train_overrides=train_overrides,
-        device=device, refresh=refresh, timeout_s=task_timeout_s,
-    )  # fmt: skip
+        device=device,
+        refresh=refresh,
+        timeout_s=task_timeout_s,
+    )
     for outcome in outcomes:
         publish_run(FeatureStore(store).run_dir(outcome.result["run_id"]), "train")
     publish_paths(f"train-{dataset}", [o.result["run_dir"] for o in outcomes], f"{dataset}: runs")

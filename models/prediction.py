@@ -54,9 +54,15 @@ class DialogueSummary:
     def as_row(self) -> dict[str, Any]:
         """A flat row for tables and artifacts."""
         shares = ", ".join(f"{e} {n}" for e, n in self.emotions.items())
-        return {"dialogue": self.dialogue_id, "utterances": self.utterances, "speakers": len(self.speakers),
-                "dominant": self.dominant, "emotions": shares, "shifts": self.shifts,
-                "mean confidence": round(self.mean_confidence, 3)}  # fmt: skip
+        return {
+            "dialogue": self.dialogue_id,
+            "utterances": self.utterances,
+            "speakers": len(self.speakers),
+            "dominant": self.dominant,
+            "emotions": shares,
+            "shifts": self.shifts,
+            "mean confidence": round(self.mean_confidence, 3),
+        }
 
 
 @dataclass
@@ -73,8 +79,9 @@ class PredictionResult:
     metrics: Metrics | None = None
 
 
-def choose_run(store: FeatureStore, *, run: str | None = None, model: str | None = None,
-               trained_on: str | None = None) -> tuple[str, str]:  # fmt: skip
+def choose_run(
+    store: FeatureStore, *, run: str | None = None, model: str | None = None, trained_on: str | None = None
+) -> tuple[str, str]:
     """The run to predict with, and why it was chosen.
 
     ``run`` as given; else the promoted ``model`` for ``trained_on``; else that model's run on ``trained_on`` with
@@ -89,8 +96,10 @@ def choose_run(store: FeatureStore, *, run: str | None = None, model: str | None
     datasets = sorted({c["config"]["dataset"] for c in checkpoints.values()})
     if not trained_on:
         if len(datasets) != 1:
-            raise ValueError(f"{model} is trained on {', '.join(datasets) or 'no dataset'} in {store.root}; "
-                             "say which with --trained-on DATASET")  # fmt: skip
+            raise ValueError(
+                f"{model} is trained on {', '.join(datasets) or 'no dataset'} in {store.root}; "
+                "say which with --trained-on DATASET"
+            )
         trained_on = datasets[0]
     current = read_current(store, trained_on, model)
     runs = (
@@ -145,8 +154,9 @@ def predict_dataset(
             "check its transcripts and media paths (the errors table says what failed)"
         )
     absent_dims = dict(config["dims"])  # a modality the new corpus lacks entirely is masked, as in training
-    data = dialogue_graphs(store, dataset, features, config["classes"], side_inputs, absent_dims=absent_dims,
-                           unsplit=True)  # fmt: skip
+    data = dialogue_graphs(
+        store, dataset, features, config["classes"], side_inputs, absent_dims=absent_dims, unsplit=True
+    )
     if data.dims != config["dims"]:
         raise ValueError(f"run {run_id} expects feature sizes {config['dims']}, {dataset!r} has {data.dims}")
     graphs = [g for split in data.splits.values() for g in split]
@@ -157,21 +167,35 @@ def predict_dataset(
     network.to(resolve_device(device))
     scores = predict(network, graphs, batch_size=batch_size)
     table = predictions_table({"all": scores}, config["classes"], utterances, dataset, "prediction", config["model"])
-    lineage = make_lineage("predict", run_id=run_id, model=config["model"], classes=config["classes"],
-                           features=features, trained_on=config["dataset"])  # fmt: skip
+    lineage = make_lineage(
+        "predict",
+        run_id=run_id,
+        model=config["model"],
+        classes=config["classes"],
+        features=features,
+        trained_on=config["dataset"],
+    )
     path = store.write_predictions(run_id, dataset, "prediction", table, lineage)
     labelled = scores.gold >= 0
     metrics = (
         classification_metrics(scores.gold[labelled], scores.predicted[labelled], config["classes"])
-        if labelled.any() else None
-    )  # fmt: skip
+        if labelled.any()
+        else None
+    )
     summaries = dialogue_summaries(table)
     drawn = draw_timelines(store, run_id, dataset, table) if timelines else {}
     return PredictionResult(run_id, config["model"], dataset, table, path, summaries, drawn, metrics)
 
 
-def _features_for(store: FeatureStore, dataset: str, name: str, entry: dict[str, Any], trained_on: str,
-                  progress: bool, log: Callable[[str], None] | None) -> str:  # fmt: skip
+def _features_for(
+    store: FeatureStore,
+    dataset: str,
+    name: str,
+    entry: dict[str, Any],
+    trained_on: str,
+    progress: bool,
+    log: Callable[[str], None] | None,
+) -> str:
     """The feature table id of input ``name`` for ``dataset``, extracted by the recipe when needed."""
     if dataset == trained_on:
         return str(entry["id"])  # the run's own features
@@ -201,10 +225,17 @@ def dialogue_summaries(table: pa.Table) -> list[DialogueSummary]:
     for dialogue_id, turns in dialogue_turns(table).items():
         emotions = Counter(r["predicted"] for r in turns)
         shifts = sum(a["predicted"] != b["predicted"] for a, b in pairwise(turns))
-        summaries.append(DialogueSummary(
-            dialogue_id, len(turns), list(dict.fromkeys(r["speaker"] for r in turns)), emotions.most_common(1)[0][0],
-            dict(emotions.most_common()), shifts, sum(r["confidence"] for r in turns) / len(turns),
-        ))  # fmt: skip
+        summaries.append(
+            DialogueSummary(
+                dialogue_id,
+                len(turns),
+                list(dict.fromkeys(r["speaker"] for r in turns)),
+                emotions.most_common(1)[0][0],
+                dict(emotions.most_common()),
+                shifts,
+                sum(r["confidence"] for r in turns) / len(turns),
+            )
+        )
     return summaries
 
 
@@ -244,8 +275,15 @@ def summary_table(summaries: Sequence[DialogueSummary]) -> pa.Table:
     return pa.Table.from_pylist([s.as_row() for s in summaries])
 
 
-def plan_prediction(store: FeatureStore, corpus: Path | str, dataset: str | None, *, run: str | None = None,
-                    model: str | None = None, trained_on: str | None = None) -> tuple[str, str, str]:  # fmt: skip
+def plan_prediction(
+    store: FeatureStore,
+    corpus: Path | str,
+    dataset: str | None,
+    *,
+    run: str | None = None,
+    model: str | None = None,
+    trained_on: str | None = None,
+) -> tuple[str, str, str]:
     """The run (and why it was chosen) and the dataset name for predicting ``corpus``, checked before any work.
 
     The dataset may not be the one the run was trained on: ingesting new recordings under that name would

@@ -146,9 +146,15 @@ def analyse_recording(
         for segment, speaker, said in zip(segments, speakers, spoken, strict=True)
     ]
     return RecordingAnalysis(
-        str(media), audio.duration_s, audio.channels.shape[0], audio.has_video, turns, seconds, asr_lineage,
+        str(media),
+        audio.duration_s,
+        audio.channels.shape[0],
+        audio.has_video,
+        turns,
+        seconds,
+        asr_lineage,
         untranscribed_notes(media, spoken),
-    )  # fmt: skip
+    )
 
 
 def untranscribed_notes(media: Path, spoken: list[SpokenText]) -> list[str]:

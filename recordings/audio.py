@@ -57,10 +57,28 @@ def load_recording_audio(path: Path | str) -> RecordingAudio:
         count = int(audio[0].get("channels") or 1)
         count = count if count <= MAX_CHANNELS else 1
         completed = run_tool(
-            ["ffmpeg", "-nostdin", "-v", "error", "-i", str(path), "-map", "0:a:0", "-vn", "-ac", str(count),
-             "-ar", str(SAMPLE_RATE), "-f", "f32le", "-acodec", "pcm_f32le", "pipe:1"],
+            [
+                "ffmpeg",
+                "-nostdin",
+                "-v",
+                "error",
+                "-i",
+                str(path),
+                "-map",
+                "0:a:0",
+                "-vn",
+                "-ac",
+                str(count),
+                "-ar",
+                str(SAMPLE_RATE),
+                "-f",
+                "f32le",
+                "-acodec",
+                "pcm_f32le",
+                "pipe:1",
+            ],
             subject=path,
-        )  # fmt: skip
+        )
     except MediaError as error:
         raise RecordingError(str(error)) from None
     samples = np.frombuffer(completed.stdout, dtype="<f4").astype(np.float32)

@@ -81,9 +81,14 @@ def mel_filters() -> np.ndarray:
 def mel_frames(samples: np.ndarray) -> np.ndarray:
     """Power mel spectrogram, (frames, 40): 25 ms Hann windows every 10 ms, centred, zero-padded."""
     spectrum = torch.stft(
-        torch.from_numpy(samples.astype(np.float32)), WINDOW, HOP, window=torch.hann_window(WINDOW),
-        center=True, pad_mode="constant", return_complex=True,
-    )  # fmt: skip
+        torch.from_numpy(samples.astype(np.float32)),
+        WINDOW,
+        HOP,
+        window=torch.hann_window(WINDOW),
+        center=True,
+        pad_mode="constant",
+        return_complex=True,
+    )
     power = spectrum.abs().pow(2).numpy()
     return (mel_filters() @ power).T.astype(np.float32)
 

@@ -130,9 +130,11 @@ class SpeechRecogniser:
         if found is None or found[0] == "en" or found[1] < LANGUAGE_MIN_PROBABILITY:
             return None
         language, probability = found
-        reason = (f"speech in language {language!r} (probability {probability:.2f}), which {self.weights.name} "
-                  f"cannot transcribe (English only): --asr-model whisper-base --language {language} transcribes "
-                  "it")  # fmt: skip
+        reason = (
+            f"speech in language {language!r} (probability {probability:.2f}), which {self.weights.name} "
+            f"cannot transcribe (English only): --asr-model whisper-base --language {language} transcribes "
+            "it"
+        )
         return [SpokenText("", language, probability, [], reason) for _ in segments]
 
     def _checked_language(self, language: str | None) -> str | None:
@@ -179,17 +181,29 @@ class SpeechRecogniser:
         samples = mono[first : round(segment.end_s * SAMPLE_RATE)]
         window = min(MAX_WINDOW_S, max(1, math.ceil(len(samples) / SAMPLE_RATE)))
         pieces, info = self.model.transcribe(
-            samples, language=self.language, beam_size=self.settings.beam_size, word_timestamps=True,
-            chunk_length=window, condition_on_previous_text=False, vad_filter=False,
-        )  # fmt: skip
+            samples,
+            language=self.language,
+            beam_size=self.settings.beam_size,
+            word_timestamps=True,
+            chunk_length=window,
+            condition_on_previous_text=False,
+            vad_filter=False,
+        )
         words, rejections = [], []
         for piece in pieces:
             rejection = decoding_rejection(piece.avg_logprob, piece.compression_ratio, piece.no_speech_prob)
             if rejection:
                 rejections.append(rejection)
                 continue
-            words += [Word(w.word.strip(), round(segment.start_s + w.start, 3), round(segment.start_s + w.end, 3),
-                           w.probability) for w in piece.words or []]  # fmt: skip
+            words += [
+                Word(
+                    w.word.strip(),
+                    round(segment.start_s + w.start, 3),
+                    round(segment.start_s + w.end, 3),
+                    w.probability,
+                )
+                for w in piece.words or []
+            ]
         said = SpokenText(_joined(words), info.language, float(info.language_probability), words)
         if not said.text and rejections:
             _reject(said, rejections[0])
@@ -201,9 +215,14 @@ class SpeechRecogniser:
         pipeline = BatchedInferencePipeline(self.model)
         clips = [{"start": s.start_s, "end": s.end_s} for s in segments]
         pieces, info = pipeline.transcribe(
-            mono, language=self.language, beam_size=self.settings.beam_size, word_timestamps=True,
-            clip_timestamps=clips, batch_size=self.batch_size, vad_filter=False,
-        )  # fmt: skip
+            mono,
+            language=self.language,
+            beam_size=self.settings.beam_size,
+            word_timestamps=True,
+            clip_timestamps=clips,
+            batch_size=self.batch_size,
+            vad_filter=False,
+        )
         found: list[list[Word]] = [[] for _ in segments]
         rejected: list[str | None] = [None for _ in segments]
         starts = np.array([s.start_s for s in segments])

@@ -91,8 +91,9 @@ def ingest_corpus(
     are refused); ``options`` go to the layout's reader.
     """
     raw = read_corpus(Path(corpus), layout, **options)
-    return ingest_raw_corpus(raw, Path(corpus), dataset, store, strict=strict, progress=progress, options=options,
-                             labels=labels)  # fmt: skip
+    return ingest_raw_corpus(
+        raw, Path(corpus), dataset, store, strict=strict, progress=progress, options=options, labels=labels
+    )
 
 
 def ingest_raw_corpus(

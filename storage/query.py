@@ -101,10 +101,18 @@ def connect(store_root: Path | str, *, confined: bool = True) -> duckdb.DuckDBPy
 
 
 SQL_TYPES = {
-    pa.string(): "VARCHAR", pa.large_string(): "VARCHAR", pa.bool_(): "BOOLEAN", pa.int8(): "TINYINT",
-    pa.int16(): "SMALLINT", pa.int32(): "INTEGER", pa.int64(): "BIGINT", pa.float32(): "FLOAT",
-    pa.float64(): "DOUBLE", pa.binary(): "BLOB", pa.date32(): "DATE",
-}  # fmt: skip
+    pa.string(): "VARCHAR",
+    pa.large_string(): "VARCHAR",
+    pa.bool_(): "BOOLEAN",
+    pa.int8(): "TINYINT",
+    pa.int16(): "SMALLINT",
+    pa.int32(): "INTEGER",
+    pa.int64(): "BIGINT",
+    pa.float32(): "FLOAT",
+    pa.float64(): "DOUBLE",
+    pa.binary(): "BLOB",
+    pa.date32(): "DATE",
+}
 
 
 def sql_type(arrow_type: pa.DataType) -> str:

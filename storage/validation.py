@@ -100,13 +100,16 @@ def check_labels(result: ValidatedCorpus, corpus: RawCorpus, root: Path, declare
         return
     if not counts or max(counts.values()) < COMMON_LABEL_COUNT:
         return
-    common = ", ".join(f"{label} {n}" for label, n in sorted(counts.items(), key=lambda c: (-c[1], c[0]))
-                       if n >= RARE_LABEL_COUNT)  # fmt: skip
+    common = ", ".join(
+        f"{label} {n}" for label, n in sorted(counts.items(), key=lambda c: (-c[1], c[0])) if n >= RARE_LABEL_COUNT
+    )
     for row in result.rows:
         n = counts.get(row["label"], 0)
         if 0 < n < RARE_LABEL_COUNT:
-            reason = (f"label {row['label']!r} appears only {n} time(s) (most common: {common}): a typo? it becomes "
-                      "a class of its own; declare the labels with --labels to refuse it")  # fmt: skip
+            reason = (
+                f"label {row['label']!r} appears only {n} time(s) (most common: {common}): a typo? it becomes "
+                "a class of its own; declare the labels with --labels to refuse it"
+            )
             result.problems.append(_clear(raw_of[row["source"]], root, reason))
 
 
@@ -127,8 +130,10 @@ def _refuse_mixed_splits(result: ValidatedCorpus, corpus: RawCorpus, root: Path)
     for row in result.rows:
         if row["dialogue_id"] in mixed:
             found = ", ".join(sorted(s or "(none)" for s in splits[row["dialogue_id"]]))
-            reason = (f"dialogue {row['dialogue_id']!r} has turns in different splits ({found}); a dialogue belongs "
-                      "to one split, so the whole dialogue is refused")  # fmt: skip
+            reason = (
+                f"dialogue {row['dialogue_id']!r} has turns in different splits ({found}); a dialogue belongs "
+                "to one split, so the whole dialogue is refused"
+            )
             result.problems.append(_drop(raw_of[row["source"]], root, reason))
         else:
             kept.append(row)
@@ -193,8 +198,9 @@ def _media_path(raw: RawRow, root: Path, column: str) -> tuple[str | None, RowPr
         return None, _clear(raw, root, f"{column} {relative!r} leaves the corpus folder {root}", str(resolved))
     real = Path(os.path.realpath(resolved))
     if not real.is_relative_to(os.path.realpath(root)):  # a symlinked file or folder on the way points outside
-        return None, _clear(raw, root, f"{column} {relative!r} is a link to {real}, outside the corpus folder {root}",
-                            str(resolved))  # fmt: skip
+        return None, _clear(
+            raw, root, f"{column} {relative!r} is a link to {real}, outside the corpus folder {root}", str(resolved)
+        )
     if real.is_dir():
         return None, _clear(raw, root, f"{column} {relative!r} is a directory, not a media file", str(resolved))
     if not real.is_file():

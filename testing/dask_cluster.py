@@ -42,15 +42,29 @@ class DaskCluster:
         """``dask ARGS`` as a process of this cluster, its output in ``logs/<name>.log`` (or discarded)."""
         log = open(self.logs / f"{name}.log", "wb") if self.logs else None  # noqa: SIM115 (closed in stop)
         output = log if log else subprocess.DEVNULL
-        process = subprocess.Popen([str(Path(sys.executable).parent / "dask"), *args], env=self.env, stdout=output,
-                                   stderr=subprocess.STDOUT)  # fmt: skip
+        process = subprocess.Popen(
+            [str(Path(sys.executable).parent / "dask"), *args], env=self.env, stdout=output, stderr=subprocess.STDOUT
+        )
         self.started.append((process, log))
         return process
 
     def add_worker(self, name: str) -> subprocess.Popen[bytes]:
         """One more worker process (no nanny: killing it kills the worker), one thread, 3 GiB."""
-        return self.start(name, "worker", self.address, "--name", name, "--nthreads", "1", "--memory-limit", "3GiB",
-                          "--no-dashboard", "--no-nanny", "--host", "127.0.0.1")  # fmt: skip
+        return self.start(
+            name,
+            "worker",
+            self.address,
+            "--name",
+            name,
+            "--nthreads",
+            "1",
+            "--memory-limit",
+            "3GiB",
+            "--no-dashboard",
+            "--no-nanny",
+            "--host",
+            "127.0.0.1",
+        )
 
     def wait_for_workers(self, count: int) -> None:
         """Return once ``count`` workers are connected (at most two minutes)."""

@@ -69,10 +69,18 @@ def write_contagion_dataset(
                 cues.append(moods[speaker] if shows else num_classes)
                 uid = f"{dialogue}_u{turn:03d}"
                 rows.append(
-                    {"dialogue_id": dialogue, "utterance_id": uid, "turn": turn, "speaker": "AB"[speaker],
-                     "text": f"utterance {turn}", "label": classes[label], "split": split,
-                     "content_hash": hashlib.blake2b(uid.encode(), digest_size=16).hexdigest(), "source": "synthetic"}
-                )  # fmt: skip
+                    {
+                        "dialogue_id": dialogue,
+                        "utterance_id": uid,
+                        "turn": turn,
+                        "speaker": "AB"[speaker],
+                        "text": f"utterance {turn}",
+                        "label": classes[label],
+                        "split": split,
+                        "content_hash": hashlib.blake2b(uid.encode(), digest_size=16).hexdigest(),
+                        "source": "synthetic",
+                    }
+                )
     table = pa.Table.from_pylist(rows, schema=UTTERANCES)
     store.write_utterances(dataset, table, make_lineage("ingest", source="synthetic contagion task", seed=seed))
     one_hot = np.eye(num_classes + 1, dtype=np.float32)[np.array(cues)]

@@ -18,6 +18,15 @@ def labelled_dialogues() -> list[dict[str, str]]:
         for d in range(count):
             for turn, label in enumerate(("joy", "anger", "joy", "neutral")):
                 dialogue = f"{split}{d}"
-                rows.append(row(f"{dialogue}_{turn}", dialogue, turn, split=split, label=label,
-                                speaker="AB"[turn % 2], text=f"{label} words number {turn} in {dialogue}"))  # fmt: skip
+                rows.append(
+                    row(
+                        f"{dialogue}_{turn}",
+                        dialogue,
+                        turn,
+                        split=split,
+                        label=label,
+                        speaker="AB"[turn % 2],
+                        text=f"{label} words number {turn} in {dialogue}",
+                    )
+                )
     return rows

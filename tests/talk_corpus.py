@@ -49,6 +49,13 @@ def trained_talk_store(root: Path, model: str, *, with_nade: bool = False):
         nade = create_extractor("nade_scores")
         extract_features(store, "talk", nade, progress=False)
         features = {"text": f"{text.extractor_id}+{nade.extractor_id}"}
-    (run,) = train_runs(store, "talk", model, ["text"], features=features, progress=False,
-                        train_overrides={"epochs": 3, "batch_size": 2, "lr": 0.003})  # fmt: skip
+    (run,) = train_runs(
+        store,
+        "talk",
+        model,
+        ["text"],
+        features=features,
+        progress=False,
+        train_overrides={"epochs": 3, "batch_size": 2, "lr": 0.003},
+    )
     return root, store, run

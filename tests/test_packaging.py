@@ -33,8 +33,11 @@ def wheel(tmp_path_factory) -> Path:
     source = source_tree(tmp_path_factory.mktemp("source"))  # setuptools writes build/ beside the sources
     out = tmp_path_factory.mktemp("wheel")
     build = "import sys; from setuptools import build_meta; print(build_meta.build_wheel(sys.argv[1]))"
-    name = subprocess.run([sys.executable, "-c", build, str(out)], cwd=source, capture_output=True, text=True,
-                          check=True).stdout.strip().splitlines()[-1]  # fmt: skip
+    name = (
+        subprocess.run([sys.executable, "-c", build, str(out)], cwd=source, capture_output=True, text=True, check=True)
+        .stdout.strip()
+        .splitlines()[-1]
+    )
     return out / name
 
 
@@ -55,8 +58,9 @@ def test_a_non_editable_install_finds_its_configs(wheel, tmp_path):
         "from emoflow.extractors.profiles import load_profile; from emoflow.models.training.settings import "
         "load_settings; print(sorted(load_profile('offline'))); print(load_settings('dialoguegcn').source)"
     )
-    out = subprocess.run([sys.executable, "-c", script, str(site)], capture_output=True, text=True, cwd=tmp_path,
-                         check=True).stdout.splitlines()  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-c", script, str(site)], capture_output=True, text=True, cwd=tmp_path, check=True
+    ).stdout.splitlines()
     assert out[0] == str(site / "emoflow" / "__init__.py")
     assert out[1] == "['audio', 'text', 'visual']" and out[2] == "emoflow:configs/models/dialoguegcn.yaml"
     for generic in ("storage", "models", "flows", "extractors"):
@@ -73,7 +77,8 @@ def test_prefect_yaml_names_the_locked_prefect():
 
 
 def test_the_import_layers_hold():
-    result = subprocess.run([str(Path(sys.executable).parent / "lint-imports")], cwd=ROOT, capture_output=True,
-                            text=True)  # fmt: skip
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "lint-imports")], cwd=ROOT, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout[-2000:]
     assert "Contracts: 3 kept, 0 broken." in result.stdout

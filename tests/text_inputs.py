@@ -37,11 +37,19 @@ def tiny_tokenizer(folder: Path, texts: Sequence[str]) -> Any:
     from tokenizers.processors import RobertaProcessing
     from transformers import RobertaTokenizerFast
 
-    specials = {"bos_token": "<s>", "pad_token": "<pad>", "eos_token": "</s>", "unk_token": "<unk>",
-                "mask_token": "<mask>", "cls_token": "<s>", "sep_token": "</s>"}  # fmt: skip
+    specials = {
+        "bos_token": "<s>",
+        "pad_token": "<pad>",
+        "eos_token": "</s>",
+        "unk_token": "<unk>",
+        "mask_token": "<mask>",
+        "cls_token": "<s>",
+        "sep_token": "</s>",
+    }
     trainer = ByteLevelBPETokenizer()
-    trainer.train_from_iterator(list(texts) * 20, vocab_size=300, min_frequency=1,
-                                special_tokens=["<s>", "<pad>", "</s>", "<unk>", "<mask>"])  # fmt: skip
+    trainer.train_from_iterator(
+        list(texts) * 20, vocab_size=300, min_frequency=1, special_tokens=["<s>", "<pad>", "</s>", "<unk>", "<mask>"]
+    )
     trainer._tokenizer.post_processor = RobertaProcessing(("</s>", 2), ("<s>", 0))
     tokenizer = RobertaTokenizerFast(tokenizer_object=trainer._tokenizer, **specials)
     tokenizer.save_pretrained(folder)

@@ -152,8 +152,21 @@ def write_srt(conversation: Conversation, path: Path, *, with_speakers: bool = T
 def _speak(speaker: str, text: str, wav: Path) -> np.ndarray:
     voice = CAST[speaker]
     try:
-        run_tool(["espeak-ng", "-v", voice.espeak, "-p", str(voice.pitch), "-s", str(voice.words_per_minute),
-                  "-w", str(wav), text], subject=wav)  # fmt: skip
+        run_tool(
+            [
+                "espeak-ng",
+                "-v",
+                voice.espeak,
+                "-p",
+                str(voice.pitch),
+                "-s",
+                str(voice.words_per_minute),
+                "-w",
+                str(wav),
+                text,
+            ],
+            subject=wav,
+        )
         with wave.open(str(wav), "rb") as handle:
             if handle.getframerate() != RATE:
                 raise ValueError(f"espeak-ng wrote {handle.getframerate()} Hz, expected {RATE}")
@@ -175,7 +188,35 @@ def _write_wav(path: Path, sound: np.ndarray) -> None:
 def _video_args(sound: Path, duration: float, out: Path) -> list[str]:
     video = "[0:v]scale=400:468,crop=320:384:x='40+30*sin(2*PI*t/3.1)':y='42+24*sin(2*PI*t/2.3)',format=yuv420p[v]"
     return [
-        "ffmpeg", "-y", "-v", "error", "-loop", "1", "-framerate", str(FRAME_RATE), "-i", str(face_image()),
-        "-i", str(sound), "-filter_complex", video, "-map", "[v]", "-map", "1:a", "-t", f"{duration:.3f}",
-        "-c:v", "libx264", "-preset", "veryfast", "-crf", "28", "-c:a", "aac", "-b:a", "64k", str(out),
-    ]  # fmt: skip
+        "ffmpeg",
+        "-y",
+        "-v",
+        "error",
+        "-loop",
+        "1",
+        "-framerate",
+        str(FRAME_RATE),
+        "-i",
+        str(face_image()),
+        "-i",
+        str(sound),
+        "-filter_complex",
+        video,
+        "-map",
+        "[v]",
+        "-map",
+        "1:a",
+        "-t",
+        f"{duration:.3f}",
+        "-c:v",
+        "libx264",
+        "-preset",
+        "veryfast",
+        "-crf",
+        "28",
+        "-c:a",
+        "aac",
+        "-b:a",
+        "64k",
+        str(out),
+    ]

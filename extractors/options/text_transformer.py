@@ -63,8 +63,9 @@ class TextTransformerConfig:
         if self.context_turns:
             warnings.warn(
                 "text_transformer: context_turns is deprecated, use context_past (and context_future)",
-                FutureWarning, stacklevel=2,
-            )  # fmt: skip
+                FutureWarning,
+                stacklevel=2,
+            )
             object.__setattr__(self, "context_past", max(self.context_past, self.context_turns))
             object.__setattr__(self, "context_turns", 0)
 

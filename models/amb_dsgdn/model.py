@@ -74,9 +74,14 @@ class UtteranceEncoder(nn.Module):
         self.project = nn.Linear(in_dim, config.hidden)  # Eq. 1
         self.speaker = speaker
         self.encoder = nn.TransformerEncoderLayer(
-            config.hidden, config.encoder_heads, config.feedforward, config.dropout,
-            activation="gelu", batch_first=True, norm_first=True,
-        )  # fmt: skip
+            config.hidden,
+            config.encoder_heads,
+            config.feedforward,
+            config.dropout,
+            activation="gelu",
+            batch_first=True,
+            norm_first=True,
+        )
 
     def forward(self, x: torch.Tensor, mask: torch.Tensor, batch: Batch) -> torch.Tensor:
         """``[N, in_dim]`` -> ``[N, hidden]``; masked utterances are no keys for the others."""

@@ -95,10 +95,14 @@ class ARIIGCN(DialogueModel):
         self.dropout = nn.Dropout(config.dropout)
         hidden = config.classifier_hidden
         self.classifier = nn.Sequential(
-            nn.Linear(2 * d * len(spec.dims), hidden), nn.ReLU(), nn.Dropout(config.dropout),
-            nn.Linear(hidden, hidden), nn.ReLU(), nn.Dropout(config.dropout),
+            nn.Linear(2 * d * len(spec.dims), hidden),
+            nn.ReLU(),
+            nn.Dropout(config.dropout),
+            nn.Linear(hidden, hidden),
+            nn.ReLU(),
+            nn.Dropout(config.dropout),
             nn.Linear(hidden, spec.num_classes),
-        )  # fmt: skip
+        )
 
     def _projections(self, batch: Batch) -> dict[str, torch.Tensor]:
         """Eq. 1 per modality; rows of missing features are exact zeros."""
@@ -131,8 +135,14 @@ class ARIIGCN(DialogueModel):
                 generator_optimizer.step()
                 totals, batches = [totals[0] + float(d_loss.detach()), totals[1] + float(g_loss.detach())], batches + 1
             n = max(batches, 1)
-            history.append({"epoch": epoch, "discriminator_loss": totals[0] / n, "generator_loss": totals[1] / n,
-                            "seconds": time.perf_counter() - started})  # fmt: skip
+            history.append(
+                {
+                    "epoch": epoch,
+                    "discriminator_loss": totals[0] / n,
+                    "generator_loss": totals[1] / n,
+                    "seconds": time.perf_counter() - started,
+                }
+            )
         self.zero_grad(set_to_none=True)
         return history
 

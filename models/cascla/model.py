@@ -143,7 +143,12 @@ class CaSCLA(DialogueModel):
         if "textual" in output.auxiliary:
             augmented.append((output.auxiliary["textual"][labelled], output.auxiliary["textual_present"][labelled]))
         scla = scla_loss(
-            output.auxiliary["features"][labelled], y[labelled], self.labels(), augmented,
-            alpha=self.config.alpha, beta=self.config.beta, gamma=self.config.gamma,
-        )  # fmt: skip
+            output.auxiliary["features"][labelled],
+            y[labelled],
+            self.labels(),
+            augmented,
+            alpha=self.config.alpha,
+            beta=self.config.beta,
+            gamma=self.config.gamma,
+        )
         return total + scla

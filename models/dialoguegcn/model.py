@@ -63,9 +63,14 @@ class DialogueGCN(DialogueModel):
         fused = self.project.concat(batch)
         g = self.dropout(self.context(fused, batch.batch))
         edges = dialogue_edges(
-            batch.position, batch.speaker, batch.batch, past=self.config.past, future=self.config.future,
-            scheme="speaker_pair", num_speakers=self.spec.num_speakers,
-        )  # fmt: skip
+            batch.position,
+            batch.speaker,
+            batch.batch,
+            past=self.config.past,
+            future=self.config.future,
+            scheme="speaker_pair",
+            num_speakers=self.spec.num_speakers,
+        )
         source, target = edges.edge_index
         alpha = softmax(self.edge_score(g[target], g[source]).squeeze(-1), target, num_nodes=g.size(0))
         h = torch.relu(self.relational(g, edges.edge_index, edges.edge_type, alpha))

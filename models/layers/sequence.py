@@ -34,9 +34,13 @@ class BidirectionalRNN(nn.Module):
         if cell not in RNNS:
             raise ValueError(f"unknown cell {cell!r}; valid cells: {', '.join(RNNS)}")
         self.rnn = RNNS[cell](
-            in_dim, hidden, num_layers=num_layers, bidirectional=True, batch_first=True,
+            in_dim,
+            hidden,
+            num_layers=num_layers,
+            bidirectional=True,
+            batch_first=True,
             dropout=dropout if num_layers > 1 else 0.0,
-        )  # fmt: skip
+        )
         self.out_dim = 2 * hidden
 
     def forward(self, x: torch.Tensor, batch: torch.Tensor) -> torch.Tensor:

@@ -53,8 +53,9 @@ class Metrics:
         return cls(**{**data, "per_class": [ClassScore(**c) for c in data["per_class"]]})
 
 
-def classification_metrics(gold: Sequence[int] | np.ndarray, predicted: Sequence[int] | np.ndarray,
-                           classes: Sequence[str]) -> Metrics:  # fmt: skip
+def classification_metrics(
+    gold: Sequence[int] | np.ndarray, predicted: Sequence[int] | np.ndarray, classes: Sequence[str]
+) -> Metrics:
     """Metrics of ``predicted`` against ``gold`` (class indices; ``IGNORE_INDEX`` entries skipped)."""
     gold_array, predicted_array = np.asarray(gold), np.asarray(predicted)
     keep = gold_array != IGNORE_INDEX
@@ -94,8 +95,9 @@ class MajorityBaseline:
         return asdict(self)
 
 
-def majority_baseline(train_gold: Sequence[int] | np.ndarray, classes: Sequence[str],
-                      scored: Mapping[str, Metrics]) -> MajorityBaseline:  # fmt: skip
+def majority_baseline(
+    train_gold: Sequence[int] | np.ndarray, classes: Sequence[str], scored: Mapping[str, Metrics]
+) -> MajorityBaseline:
     """The majority class of ``train_gold`` (class indices, unlabelled skipped) and its weighted F1 per split."""
     gold = np.asarray(train_gold)
     counts = np.bincount(gold[gold != IGNORE_INDEX], minlength=len(classes))

@@ -93,5 +93,8 @@ def _baseline_lines(majority: MajorityBaseline | None) -> list[str]:
     if majority is None:
         return []
     scores = ", ".join(f"{split} {100 * value:.2f}" for split, value in majority.weighted_f1.items())
-    return [f"Majority-class baseline (always `{majority.label}`, the train split's most frequent class): weighted "
-            f"F1 {scores}. A model is promoted only when its validation weighted F1 beats it.", ""]  # fmt: skip
+    return [
+        f"Majority-class baseline (always `{majority.label}`, the train split's most frequent class): weighted "
+        f"F1 {scores}. A model is promoted only when its validation weighted F1 beats it.",
+        "",
+    ]

@@ -63,8 +63,10 @@ def check_prediction_model(store: FeatureStore, *, run: str | None = None, model
     check_model_name(model)
     if not run_infos(store, model=model):
         trained = sorted({i.model for i in run_infos(store)})
-        raise ValueError(f"no {model} run in {store.root} (models trained there: {', '.join(trained) or 'none'}); "
-                         f"train one: emoflow train --dataset DATASET --model {model}")  # fmt: skip
+        raise ValueError(
+            f"no {model} run in {store.root} (models trained there: {', '.join(trained) or 'none'}); "
+            f"train one: emoflow train --dataset DATASET --model {model}"
+        )
 
 
 def check_pipeline_options(
@@ -93,8 +95,9 @@ def check_pipeline_options(
         check_corpus_exists(corpus)
     extracted = list(modalities or MODALITIES)
     if set(train_modalities or []) - set(extracted):
-        raise ValueError(f"train_modalities {list(train_modalities or [])} must be among the extracted modalities "
-                         f"{extracted}")  # fmt: skip
+        raise ValueError(
+            f"train_modalities {list(train_modalities or [])} must be among the extracted modalities {extracted}"
+        )
     check_plan(profile, extracted, overrides={"device": device, **(extractor_overrides or {})})
     training = {**(train_overrides or {}), "device": device, **({"epochs": epochs} if epochs else {})}
     check_model_options(list(models or ["dialoguegcn"]), model_overrides=model_overrides, train_overrides=training)

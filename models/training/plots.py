@@ -97,8 +97,14 @@ def plot_timeline(turns: Sequence[dict[str, Any]], path: Path, title: str) -> Pa
         colour = colours[turn["predicted"]]
         axis.scatter([x], [y], s=120 + 500 * turn["confidence"], color=colour, alpha=0.85, edgecolors="black")
         gold = f"\n(gold {turn['label']})" if turn.get("label") else ""
-        axis.annotate(f"{turn['predicted']}\n{turn['confidence']:.2f}{gold}", (x, y), textcoords="offset points",
-                      xytext=(0, 16), ha="center", fontsize=7)  # fmt: skip
+        axis.annotate(
+            f"{turn['predicted']}\n{turn['confidence']:.2f}{gold}",
+            (x, y),
+            textcoords="offset points",
+            xytext=(0, 16),
+            ha="center",
+            fontsize=7,
+        )
     axis.plot(range(len(turns)), [lane[t["speaker"]] for t in turns], color="grey", linewidth=0.6, zorder=0)
     axis.set_yticks(range(len(speakers)), speakers)
     axis.set_ylim(-0.6, len(speakers) - 0.2)
@@ -124,11 +130,18 @@ def _plot_time_lanes(turns: Sequence[dict[str, Any]], path: Path, title: str) ->
     figure, axis = plt.subplots(figsize=(width_in, 1.6 + 0.7 * len(speakers)))
     for turn in turns:
         span = (turn["start_s"], turn["end_s"] - turn["start_s"])
-        axis.broken_barh([span], (lane[turn["speaker"]] - 0.35, 0.7), facecolors=colours[turn["predicted"]],
-                         alpha=0.25 + 0.7 * turn["confidence"], edgecolor="black", linewidth=0.4)  # fmt: skip
+        axis.broken_barh(
+            [span],
+            (lane[turn["speaker"]] - 0.35, 0.7),
+            facecolors=colours[turn["predicted"]],
+            alpha=0.25 + 0.7 * turn["confidence"],
+            edgecolor="black",
+            linewidth=0.4,
+        )
         if span[1] / end * width_in * 72 >= 5.5 * len(turn["predicted"]):  # the name fits inside the bar (points)
-            axis.text(span[0] + span[1] / 2, lane[turn["speaker"]], turn["predicted"], ha="center", va="center",
-                      fontsize=7)  # fmt: skip
+            axis.text(
+                span[0] + span[1] / 2, lane[turn["speaker"]], turn["predicted"], ha="center", va="center", fontsize=7
+            )
     axis.set_yticks(range(len(speakers)), speakers)
     axis.set_ylim(-0.6, len(speakers) - 0.4)
     axis.set_xlim(0, end * 1.01)

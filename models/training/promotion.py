@@ -58,9 +58,13 @@ def read_current(store: FeatureStore, dataset: str, model: str) -> ModelRecord |
         return None
     data = json.loads(path.read_text())
     return ModelRecord(
-        data["dataset"], data["model"], tuple(data["run_ids"]), data["val_weighted_f1"], data.get("test_weighted_f1"),
+        data["dataset"],
+        data["model"],
+        tuple(data["run_ids"]),
+        data["val_weighted_f1"],
+        data.get("test_weighted_f1"),
         data.get("majority_val_weighted_f1"),
-    )  # fmt: skip
+    )
 
 
 def promotion_decision(current: ModelRecord | None, candidate: ModelRecord) -> tuple[bool, str]:
@@ -74,11 +78,15 @@ def promotion_decision(current: ModelRecord | None, candidate: ModelRecord) -> t
         return False, "current kept (the candidate's runs record no majority-class baseline: evaluate them again)"
     floor = 100 * candidate.majority_val_weighted_f1
     if candidate.val_weighted_f1 <= candidate.majority_val_weighted_f1:
-        return False, (f"not promoted: the candidate's validation weighted F1 {val:.2f} does not beat the "
-                       f"majority-class baseline's {floor:.2f}")  # fmt: skip
+        return False, (
+            f"not promoted: the candidate's validation weighted F1 {val:.2f} does not beat the "
+            f"majority-class baseline's {floor:.2f}"
+        )
     if current is not None and candidate.val_weighted_f1 < current.val_weighted_f1:
-        return False, (f"current kept (the candidate's validation weighted F1 {val:.2f} is below the current "
-                       f"model's {100 * current.val_weighted_f1:.2f})")  # fmt: skip
+        return False, (
+            f"current kept (the candidate's validation weighted F1 {val:.2f} is below the current "
+            f"model's {100 * current.val_weighted_f1:.2f})"
+        )
     return True, f"candidate promoted (validation weighted F1 {val:.2f}, majority-class baseline {floor:.2f})"
 
 

@@ -32,9 +32,17 @@ class RunInfo:
         def percent(value: float | None) -> float | None:
             return None if value is None else round(100 * value, 2)
 
-        return {"run": self.run_id, "dataset": self.dataset, "model": self.model, "seed": self.seed,
-                "modalities": self.modalities, "epoch": self.epoch, "val_wf1": percent(self.val_weighted_f1),
-                "test_wf1": percent(self.test_weighted_f1), "promoted": "yes" if self.promoted else ""}  # fmt: skip
+        return {
+            "run": self.run_id,
+            "dataset": self.dataset,
+            "model": self.model,
+            "seed": self.seed,
+            "modalities": self.modalities,
+            "epoch": self.epoch,
+            "val_wf1": percent(self.val_weighted_f1),
+            "test_wf1": percent(self.test_weighted_f1),
+            "promoted": "yes" if self.promoted else "",
+        }
 
 
 def stored_runs(store: FeatureStore) -> list[str]:

@@ -178,8 +178,16 @@ def train_run(
         with seeded(seed):  # before the weights are initialised, until the last epoch
             network = create_model(model, plan.spec, **plan.config["model_config"])
             network.set_feature_statistics(plan.data.splits["train"])
-            result = fit(network, plan.data.splits["train"], plan.data.splits["val"], train_config, seed=seed,
-                         progress=progress, desc=f"{model} seed {seed}", on_epoch=on_epoch)  # fmt: skip
+            result = fit(
+                network,
+                plan.data.splits["train"],
+                plan.data.splits["val"],
+                train_config,
+                seed=seed,
+                progress=progress,
+                desc=f"{model} seed {seed}",
+                on_epoch=on_epoch,
+            )
         return network, result, train_config
 
     network, result, train_config = halve_batch_on_oom(attempt, plan.train_config.batch_size, f"training {run_id}")
@@ -219,8 +227,13 @@ def evaluate_run(store: FeatureStore, run_id: str, *, device: str = "auto", batc
     network = create_model(config["model"], spec, **config["model_config"])
     network.load_state_dict(checkpoint["state_dict"])
     stored = json.loads((run_dir / "metrics.json").read_text())
-    result = FitResult(checkpoint["state_dict"], checkpoint["epoch"], checkpoint["val_metrics"], stored["history"],
-                       stored.get("pretrain_history", []))  # fmt: skip
+    result = FitResult(
+        checkpoint["state_dict"],
+        checkpoint["epoch"],
+        checkpoint["val_metrics"],
+        stored["history"],
+        stored.get("pretrain_history", []),
+    )
     train_config = replace(TrainConfig.from_dict(config["train_config"]), device=device, batch_size=batch_size)
     return _write_run(store, run_id, config, network, data, result, train_config, save_checkpoint=False)
 
@@ -255,13 +268,22 @@ def _write_run(
     majority = majority_baseline(train_gold, data.classes, metrics)
     write_text_atomic(run_dir / "config.json", json.dumps(config, indent=2, sort_keys=True) + "\n")
     if save_checkpoint:  # re-scoring leaves the weights file as it is (its bytes key the evaluation cache)
-        checkpoint = {"state_dict": result.state_dict, "config": config, "epoch": result.epoch,
-                      "val_metrics": result.val_metrics}  # fmt: skip
+        checkpoint = {
+            "state_dict": result.state_dict,
+            "config": config,
+            "epoch": result.epoch,
+            "val_metrics": result.val_metrics,
+        }
         with atomic_path(run_dir / "checkpoint.pt") as partial:
             torch.save(checkpoint, partial)
-    report = {"run_id": run_id, "epoch": result.epoch, **{s: m.as_dict() for s, m in metrics.items()},
-              "majority_baseline": majority.as_dict(), "history": result.history,
-              "pretrain_history": result.pretrain_history}  # fmt: skip
+    report = {
+        "run_id": run_id,
+        "epoch": result.epoch,
+        **{s: m.as_dict() for s, m in metrics.items()},
+        "majority_baseline": majority.as_dict(),
+        "history": result.history,
+        "pretrain_history": result.pretrain_history,
+    }
     write_text_atomic(run_dir / "metrics.json", json.dumps(report, indent=2) + "\n")
     title = f"{config['model']} on {config['dataset']} ({', '.join(config['features'])}), seed {config['seed']}"
     rows = {f"{run_id} {s}": m for s, m in metrics.items()}
@@ -289,8 +311,9 @@ def _write_run(
             epoch=result.epoch,
         ),
     )
-    return RunResult(run_id, config["seed"], run_dir, result.epoch, metrics["val"], metrics.get("test"), predictions,
-                     majority)  # fmt: skip
+    return RunResult(
+        run_id, config["seed"], run_dir, result.epoch, metrics["val"], metrics.get("test"), predictions, majority
+    )
 
 
 def predictions_table(
@@ -302,10 +325,12 @@ def predictions_table(
     the class order and the model.
     """
     turn_speaker = dict(
-        zip(utterances.column("utterance_id").to_pylist(),
+        zip(
+            utterances.column("utterance_id").to_pylist(),
             zip(utterances.column("turn").to_pylist(), utterances.column("speaker").to_pylist(), strict=True),
-            strict=True)
-    )  # fmt: skip
+            strict=True,
+        )
+    )
     columns: dict[str, list[Any]] = {k: [] for k in ("utterance_id", "dialogue_id", "split", "label", "predicted")}
     probabilities = []
     for scores in scored.values():

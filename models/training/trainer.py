@@ -121,9 +121,15 @@ def fit(
         return {"val_loss": nll(scores), "val_weighted_f1": metrics.weighted_f1, "val_accuracy": metrics.accuracy}
 
     kept = select_on_validation(
-        model, config.epochs, train_epoch, validate,
-        patience=config.patience, progress=progress, desc=desc, on_epoch=on_epoch,
-    )  # fmt: skip
+        model,
+        config.epochs,
+        train_epoch,
+        validate,
+        patience=config.patience,
+        progress=progress,
+        desc=desc,
+        on_epoch=on_epoch,
+    )
     assert kept.state_dict is not None  # a validation split is required above
     return FitResult(kept.state_dict, kept.epoch, kept.record, kept.history, pretrain_history)
 

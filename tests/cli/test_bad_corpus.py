@@ -75,8 +75,19 @@ def bad_corpus(demo_dir: Path, root: Path) -> Path:
 @pytest.mark.media
 def test_the_pipeline_on_every_bad_case_records_errors_and_predicts_the_good_rows(prefect_server, demo_dir, tmp_path):
     corpus, store = bad_corpus(demo_dir, tmp_path), tmp_path / "store"
-    done = run_emoflow("pipeline", "--corpus", corpus, "--store", store, "--modalities", "text,audio",
-                       "--models", "mlp", "--epochs", "5")  # fmt: skip
+    done = run_emoflow(
+        "pipeline",
+        "--corpus",
+        corpus,
+        "--store",
+        store,
+        "--modalities",
+        "text,audio",
+        "--models",
+        "mlp",
+        "--epochs",
+        "5",
+    )
     output = done.stdout + done.stderr
     assert done.returncode == 0, output
     assert "Traceback" not in output

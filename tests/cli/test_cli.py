@@ -49,8 +49,12 @@ print(" ".join(m for m in sys.argv[2:] if m in sys.modules))
 def test_help_listing_and_queries_do_not_import_the_heavy_libraries(tmp_path, write_corpus):
     # torch, transformers, Prefect ... cost seconds to import: help, listings and SQL answer without them
     assert run("ingest", write_corpus([row("u0")]), "--dataset", "mini", "--store", tmp_path / "store").exit_code == 0
-    done = subprocess.run([sys.executable, "-c", LIGHT_COMMANDS, str(tmp_path / "store"), *HEAVY],
-                          capture_output=True, text=True, check=True)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", LIGHT_COMMANDS, str(tmp_path / "store"), *HEAVY],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert done.stdout.split() == [], done.stdout
 
 
@@ -86,8 +90,10 @@ def test_an_option_has_one_spelling_one_default_and_one_help_in_every_command():
 
 def test_output_piped_into_head_stops_quietly(tmp_path, write_corpus):
     assert run("ingest", write_corpus([row("u0")]), "--dataset", "mini", "--store", tmp_path / "store").exit_code == 0
-    command = (f"{sys.executable} -m emoflow.cli.main query 'SELECT * FROM range(300000)' --format csv "
-               f"--store {tmp_path / 'store'} | head -n 2")  # fmt: skip
+    command = (
+        f"{sys.executable} -m emoflow.cli.main query 'SELECT * FROM range(300000)' --format csv "
+        f"--store {tmp_path / 'store'} | head -n 2"
+    )
     done = subprocess.run(["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True)
     assert done.stdout.splitlines() == ["range", "0"] and done.stderr == "" and done.returncode == 0, done.stderr
 

@@ -45,10 +45,22 @@ def test_two_pipelines_at_once_and_a_failing_one_leave_no_process_and_print_no_t
     script = Path(sys.executable).parent / "emoflow"
     runs = {}
     for name, corpus in (("first", good), ("second", good), ("failing", no_val)):
-        args = ["pipeline", "--corpus", corpus, "--store", tmp_path / f"store-{name}", "--modalities", "text",
-                "--models", "mlp", "--epochs", "1"]  # fmt: skip
-        runs[name] = subprocess.Popen([script, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                      text=True)  # fmt: skip
+        args = [
+            "pipeline",
+            "--corpus",
+            corpus,
+            "--store",
+            tmp_path / f"store-{name}",
+            "--modalities",
+            "text",
+            "--models",
+            "mlp",
+            "--epochs",
+            "1",
+        ]
+        runs[name] = subprocess.Popen(
+            [script, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
     outputs = {name: process.communicate(timeout=900)[0] for name, process in runs.items()}
     codes = {name: process.returncode for name, process in runs.items()}
     assert codes == {"first": 0, "second": 0, "failing": 1}, outputs

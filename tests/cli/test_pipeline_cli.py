@@ -16,8 +16,23 @@ from emoflow.testing.dask_cluster import free_port
 
 def test_pipeline_command_runs_then_reports_the_cache(prefect_server, write_corpus, tmp_path):
     corpus = write_corpus(labelled_dialogues())
-    args = ["pipeline", "--corpus", str(corpus), "--store", str(tmp_path / "store"), "--profile", "offline",
-            "--modalities", "text", "--models", "mlp", "--epochs", "2", "--seeds", "1,2"]  # fmt: skip
+    args = [
+        "pipeline",
+        "--corpus",
+        str(corpus),
+        "--store",
+        str(tmp_path / "store"),
+        "--profile",
+        "offline",
+        "--modalities",
+        "text",
+        "--models",
+        "mlp",
+        "--epochs",
+        "2",
+        "--seeds",
+        "1,2",
+    ]
     first = CliRunner().invoke(cli, args)
     assert first.exit_code == 0, first.output
     assert "pipeline on corpus: 7 tasks: 7 ran, 0 cached" in first.output

@@ -24,8 +24,20 @@ def test_predict_prints_summaries_writes_the_store_timelines_and_a_csv(trained, 
     _, store, run = trained
     corpus = write_manifest(tmp_path / "calls", {"c1": "", "c2": ""}, labelled=False)
     out = tmp_path / "predictions.csv"
-    result = invoke("predict", "--corpus", corpus, "--model", "bc_lstm", "--trained-on", "talk", "--out", out,
-                    "--store", store.root, "--quiet")  # fmt: skip
+    result = invoke(
+        "predict",
+        "--corpus",
+        corpus,
+        "--model",
+        "bc_lstm",
+        "--trained-on",
+        "talk",
+        "--out",
+        out,
+        "--store",
+        store.root,
+        "--quiet",
+    )
     assert result.exit_code == 0, result.output
     assert f"model: {run.run_id} (best validation weighted F1 of its runs (none promoted))" in result.output
     assert "6 utterances of calls in 2 dialogues" in result.output and "dominant" in result.output
@@ -39,8 +51,9 @@ def test_predict_prints_summaries_writes_the_store_timelines_and_a_csv(trained, 
 def test_a_labelled_corpus_prints_its_metrics(trained, tmp_path):
     _, store, run = trained
     corpus = write_manifest(tmp_path / "checked", {"d6": "test"})
-    result = invoke("predict", "--corpus", corpus, "--run", run.run_id, "--store", store.root, "--quiet",
-                    "--no-timelines")  # fmt: skip
+    result = invoke(
+        "predict", "--corpus", corpus, "--run", run.run_id, "--store", store.root, "--quiet", "--no-timelines"
+    )
     assert result.exit_code == 0, result.output
     assert "labelled utterances of checked" in result.output and "WF1" in result.output
     assert "timelines:" not in result.output

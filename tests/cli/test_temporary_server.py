@@ -32,9 +32,18 @@ def _down(url):
 
 def run_check(**env: str) -> list[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    done = subprocess.run([sys.executable, "-c", DOWN + CHECK], env={**clean, "PREFECT_SERVER_ANALYTICS_ENABLED":
-                          "false", "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120", **env},
-                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", DOWN + CHECK],
+        env={
+            **clean,
+            "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+            "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     assert "Traceback" not in done.stderr, done.stderr
     return done.stdout.splitlines()[-2:]

@@ -55,8 +55,17 @@ def test_train_prints_weighted_f1_first_and_mean_std_over_seeds(synthetic_store)
 
     run_id = runs[0].split(":")[0]
     listed = run("runs", "--store", synthetic_store, "--model", "mlp").output.splitlines()
-    assert listed[0].split() == ["run", "dataset", "model", "seed", "modalities", "epoch", "val_wf1", "test_wf1",
-                                 "promoted"]  # fmt: skip
+    assert listed[0].split() == [
+        "run",
+        "dataset",
+        "model",
+        "seed",
+        "modalities",
+        "epoch",
+        "val_wf1",
+        "test_wf1",
+        "promoted",
+    ]
     assert len(listed) == 4 and listed[2].split()[:5] == [run_id, "syn", "mlp", "1", "audio,text"]
     evaluated = run("evaluate", run_id, "--store", synthetic_store)
     assert evaluated.exit_code == 0, evaluated.output
@@ -145,8 +154,21 @@ PAPER_MODELS = {
 @pytest.mark.parametrize("model", sorted(PAPER_MODELS))
 def test_the_papers_models_train_and_evaluate_with_their_options(model, synthetic_store):
     settings = [arg for value in PAPER_MODELS[model] for arg in ("--model-set", value)]
-    result = run("train", "--dataset", "syn", "--model", model, "--modalities", "text,audio", "--epochs", "2",
-                 *settings, "--store", synthetic_store, "--quiet")  # fmt: skip
+    result = run(
+        "train",
+        "--dataset",
+        "syn",
+        "--model",
+        model,
+        "--modalities",
+        "text,audio",
+        "--epochs",
+        "2",
+        *settings,
+        "--store",
+        synthetic_store,
+        "--quiet",
+    )
     assert result.exit_code == 0, result.output
     run_id = next(line for line in result.output.splitlines() if line.startswith(f"{model}-syn-")).split(":")[0]
     config = (synthetic_store / "runs" / run_id / "config.json").read_text()
@@ -158,7 +180,21 @@ def test_the_papers_models_train_and_evaluate_with_their_options(model, syntheti
 
 
 def test_a_sentiment_mapping_that_misses_a_class_is_a_one_line_error(synthetic_store):
-    result = run("train", "--dataset", "syn", "--model", "cmcf_agcn", "--modalities", "text", "--epochs", "1",
-                 "--model-set", "sentiment={mood0: positive}", "--store", synthetic_store, "--quiet")  # fmt: skip
+    result = run(
+        "train",
+        "--dataset",
+        "syn",
+        "--model",
+        "cmcf_agcn",
+        "--modalities",
+        "text",
+        "--epochs",
+        "1",
+        "--model-set",
+        "sentiment={mood0: positive}",
+        "--store",
+        synthetic_store,
+        "--quiet",
+    )
     assert result.exit_code != 0
     assert "classes ['mood1', 'mood2'] have no sentiment" in result.output

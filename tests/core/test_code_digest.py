@@ -30,8 +30,9 @@ def test_the_same_code_in_another_folder_has_the_same_identity(tmp_path):
     )
     for clone in ("a", "b"):
         shutil.copytree(PACKAGE, tmp_path / clone / "emoflow", ignore=shutil.ignore_patterns("__pycache__"))
-        out = subprocess.run([sys.executable, "-c", script, str(tmp_path / clone)], capture_output=True, text=True,
-                             check=True).stdout.splitlines()  # fmt: skip
+        out = subprocess.run(
+            [sys.executable, "-c", script, str(tmp_path / clone)], capture_output=True, text=True, check=True
+        ).stdout.splitlines()
         assert out[0].startswith(str(tmp_path / clone))
         assert out[1] == str(here)
 
@@ -42,8 +43,9 @@ def identity_of_copy(package: Path) -> str:
         "from emoflow.core.code_digest import code_identity;"
         "print(code_identity('emoflow.extractors.audio_bilstm'))"
     )
-    done = subprocess.run([sys.executable, "-c", script, str(package.parent)], capture_output=True, text=True,
-                          check=True)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(package.parent)], capture_output=True, text=True, check=True
+    )
     return done.stdout.strip()
 
 

@@ -57,14 +57,34 @@ def small_corpus(demo_dir: Path, media_dir: Path, tmp_path_factory: pytest.TempP
     for turn, (utterance_id, media, segment) in enumerate(bad):
         shutil.copy(media_dir / media, root / "clips" / f"{utterance_id}.mp4")
         rows.append(
-            {"dialogue_id": "bad", "utterance_id": utterance_id, "turn": str(turn), "speaker": "Ana",
-             "text": f"line {turn}", "label": "neutral", "split": "test", "video_path": f"clips/{utterance_id}.mp4",
-             "start_s": "", "end_s": "", **segment}
-        )  # fmt: skip
+            {
+                "dialogue_id": "bad",
+                "utterance_id": utterance_id,
+                "turn": str(turn),
+                "speaker": "Ana",
+                "text": f"line {turn}",
+                "label": "neutral",
+                "split": "test",
+                "video_path": f"clips/{utterance_id}.mp4",
+                "start_s": "",
+                "end_s": "",
+                **segment,
+            }
+        )
     rows.append(
-        {"dialogue_id": "bad", "utterance_id": "bad_no_media", "turn": "4", "speaker": "Ben", "text": "text only",
-         "label": "neutral", "split": "test", "video_path": "", "start_s": "", "end_s": ""}
-    )  # fmt: skip
+        {
+            "dialogue_id": "bad",
+            "utterance_id": "bad_no_media",
+            "turn": "4",
+            "speaker": "Ben",
+            "text": "text only",
+            "label": "neutral",
+            "split": "test",
+            "video_path": "",
+            "start_s": "",
+            "end_s": "",
+        }
+    )
     columns = [*rows[0].keys(), "start_s", "end_s"]
     with open(root / "manifest.csv", "w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(dict.fromkeys(columns)), restval="")

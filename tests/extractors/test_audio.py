@@ -72,10 +72,16 @@ def test_encoder_ignores_padding():
 def test_bilstm_encoder_trains_once_and_embeds_every_utterance(demo_dir, tmp_path):
     clips = sorted((demo_dir / "clips").glob("*.mp4"))[:12]
     rows = [
-        utterance(c, c.stem, split=("train", "train", "val", None)[i % 4], label=("joy", "anger")[i % 2] if i % 4 != 3
-                  else None, dialogue=f"d{i // 4}", turn=i % 4)
+        utterance(
+            c,
+            c.stem,
+            split=("train", "train", "val", None)[i % 4],
+            label=("joy", "anger")[i % 2] if i % 4 != 3 else None,
+            dialogue=f"d{i // 4}",
+            turn=i % 4,
+        )
         for i, c in enumerate(clips)
-    ]  # fmt: skip
+    ]
     extractor = create_extractor("audio_bilstm", epochs=3, hidden=16, out_dim=10, device="cpu")
     assert extractor.uses_labels
     first = extractor.extract(rows, cache_dir=tmp_path, progress=False)
@@ -112,8 +118,9 @@ def test_an_encoder_trained_on_one_dataset_serves_another_without_labels(demo_di
         writer = csv.writer(handle)
         writer.writerow(["dialogue_id", "utterance_id", "turn", "speaker", "video_path"])
         for r in first:
-            writer.writerow([f"new-{r['dialogue_id']}", f"new-{r['utterance_id']}", r["turn"], r["speaker"],
-                             r["video_path"]])  # fmt: skip
+            writer.writerow(
+                [f"new-{r['dialogue_id']}", f"new-{r['utterance_id']}", r["turn"], r["speaker"], r["video_path"]]
+            )
     ingest_corpus(folder, "new", store, progress=False)
 
     recipe = feature_recipe(store, "demo", {"audio": trained.extractor_id})

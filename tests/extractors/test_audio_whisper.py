@@ -26,8 +26,12 @@ def test_pooling_is_the_mean_or_the_mean_and_spread():
 
 def test_states_of_the_utterance_are_pooled_and_bad_files_are_errors(media_dir, tmp_path):
     extractor = create_extractor("audio_whisper", batch_size=2)
-    rows = [utterance(media_dir / "tone.flac", "tone"), utterance(media_dir / "corrupt.mp4", "broken"),
-            utterance(media_dir / "clip.mp4", "clip"), utterance(media_dir / "tone.wav", "part", 0.2, 1.0)]  # fmt: skip
+    rows = [
+        utterance(media_dir / "tone.flac", "tone"),
+        utterance(media_dir / "corrupt.mp4", "broken"),
+        utterance(media_dir / "clip.mp4", "clip"),
+        utterance(media_dir / "tone.wav", "part", 0.2, 1.0),
+    ]
     result = extractor.extract(rows, cache_dir=tmp_path, progress=False)
     assert result.utterance_ids == ["tone", "clip", "part"] and result.vectors.shape == (3, 4 * 768)  # 4 layers
     assert [e.utterance_id for e in result.errors] == ["broken"] and "corrupt.mp4" in result.errors[0].reason
@@ -44,7 +48,8 @@ def test_states_of_the_utterance_are_pooled_and_bad_files_are_errors(media_dir, 
 
 def test_a_segment_longer_than_whisper_s_window_is_encoded_in_windows(tmp_path):
     long = tmp_path / "long.wav"
-    subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "sine=frequency=300:duration=65", str(long)],
-                   check=True)  # fmt: skip
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "sine=frequency=300:duration=65", str(long)], check=True
+    )
     result = create_extractor("audio_whisper").extract([utterance(long, "long")], cache_dir=tmp_path, progress=False)
     assert result.vectors.shape == (1, 3072) and not result.errors

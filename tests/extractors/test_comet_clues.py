@@ -19,9 +19,18 @@ def tiny_comet(tmp_path_factory):
     folder = tmp_path_factory.mktemp("tiny-comet")
     texts = [t for *_, t, _, _ in LINES] + [" ".join(RELATIONS)]
     tokenizer = tiny_tokenizer(folder, texts)
-    config = BartConfig(vocab_size=len(tokenizer), d_model=16, encoder_layers=2, decoder_layers=2,
-                        encoder_attention_heads=2, decoder_attention_heads=2, encoder_ffn_dim=32,
-                        decoder_ffn_dim=32, max_position_embeddings=64, pad_token_id=1)  # fmt: skip
+    config = BartConfig(
+        vocab_size=len(tokenizer),
+        d_model=16,
+        encoder_layers=2,
+        decoder_layers=2,
+        encoder_attention_heads=2,
+        decoder_attention_heads=2,
+        encoder_ffn_dim=32,
+        decoder_ffn_dim=32,
+        max_position_embeddings=64,
+        pad_token_id=1,
+    )
     BartForConditionalGeneration(config).save_pretrained(folder)
     return folder
 
@@ -39,8 +48,9 @@ def test_six_relation_clues_per_utterance_side_by_side(tiny_comet, tmp_path):
     blocks = result.vectors.reshape(8, 6, 16)
     assert not np.allclose(blocks[:, 0], blocks[:, 3])  # xReact and oReact inputs differ, so do their clues
     again = create_extractor("comet_clues", model=str(tiny_comet), device="cpu", batch_size=48)
-    np.testing.assert_allclose(again.extract(rows(), cache_dir=tmp_path, progress=False).vectors, result.vectors,
-                               atol=1e-5)  # fmt: skip
+    np.testing.assert_allclose(
+        again.extract(rows(), cache_dir=tmp_path, progress=False).vectors, result.vectors, atol=1e-5
+    )
     assert result.details["relations"] == list(RELATIONS)
 
 

@@ -55,8 +55,10 @@ def test_the_expression_network_reads_the_wheel_and_sees_a_smile():
 
     network, path = expression_network()
     assert path == packaged_file(*MODEL) and network.input_size == (64, 64) and network.channels == 1
-    faces = [cv2.resize(cv2.cvtColor(drawn_face(m), cv2.COLOR_RGB2GRAY), (64, 64), interpolation=cv2.INTER_AREA)
-             for m in ("smile", "frown")]  # fmt: skip
+    faces = [
+        cv2.resize(cv2.cvtColor(drawn_face(m), cv2.COLOR_RGB2GRAY), (64, 64), interpolation=cv2.INTER_AREA)
+        for m in ("smile", "frown")
+    ]
     x = (torch.from_numpy(np.stack(faces)).float()[:, None] / 255 - 0.5) * 2
     with torch.inference_mode():
         out = network(x, ("add_4", "predictions"))
@@ -81,8 +83,9 @@ def test_mtcnn_finds_the_face_haar_finds_and_nothing_in_colour_bars():
     assert mtcnn.largest_face(bars) is None
 
 
-@pytest.mark.parametrize(("output", "pooling", "dim"), [("both", "mean", 135), ("probabilities", "mean_std", 14),
-                                                        ("embedding", "mean", 128)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("output", "pooling", "dim"), [("both", "mean", 135), ("probabilities", "mean_std", 14), ("embedding", "mean", 128)]
+)
 def test_expression_features_of_a_clip_an_image_and_a_bad_file(demo_dir, tmp_path, output, pooling, dim):
     import cv2
 

@@ -45,8 +45,10 @@ def test_a_segment_shorter_than_the_sampling_period_still_gives_a_frame(media_di
 def test_a_still_image_is_a_one_frame_video(media_dir, tmp_path, suffix):
     image = tmp_path / f"face{suffix}"
     frame = decode_frames(media_dir / "clip.mp4", 0.5, 0.6, fps=1)[0]
-    subprocess.run(["ffmpeg", "-v", "error", "-ss", "0.5", "-i", str(media_dir / "clip.mp4"), "-frames:v", "1",
-                    str(image)], check=True)  # fmt: skip
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-ss", "0.5", "-i", str(media_dir / "clip.mp4"), "-frames:v", "1", str(image)],
+        check=True,
+    )
     for segment in [(None, None), (3.0, 4.5)]:  # an image has no time: the segment's times are ignored
         frames = decode_frames(image, *segment, fps=8, max_frames=4)
         assert frames.shape == (1, *frame.shape)

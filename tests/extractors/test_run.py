@@ -68,8 +68,13 @@ def test_missing_modalities_stay_missing_never_zero_vectors(extracted):
     ids = {s.modality: s.extractor for s in store.feature_sets("small") if s.extractor.startswith(OFFLINE)}
     (bad,) = [d for d in read_dialogues(store, "small", ids) if d.dialogue_id == "bad"]
     present = {m: dict(zip(bad.utterance_ids, mask.tolist(), strict=True)) for m, mask in bad.masks.items()}
-    assert present["audio"] == {"bad_corrupt": False, "bad_no_audio": False, "bad_past_end": False,
-                                "bad_no_face": True, "bad_no_media": False}  # fmt: skip
+    assert present["audio"] == {
+        "bad_corrupt": False,
+        "bad_no_audio": False,
+        "bad_past_end": False,
+        "bad_no_face": True,
+        "bad_no_media": False,
+    }
     assert present["visual"]["bad_no_media"] is False and present["visual"]["bad_no_audio"] is True
     assert all(present["text"].values())
     stored = store.read_features("small", "visual", ids["visual"])

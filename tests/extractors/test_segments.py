@@ -111,8 +111,13 @@ def test_segmented_extraction_matches_one_pass(write_corpus, store, text_extract
 def test_a_segment_round_trips_frames_errors_and_details(tmp_path):
     frames = [np.arange(6, dtype=np.float32).reshape(3, 2), None, np.zeros((0, 2), np.float32)]
     errors = [ErrorRecord("u9", "clips/u9.mp4: no video stream", "clips/u9.mp4", "visual_cnn-x")]
-    original = Extraction(["u1", "u2", "u3"], np.eye(3, dtype=np.float32), frames=frames, errors=errors,
-                          details={"frames": 3, "no_face_utterances": ["u2"], "backbone": "b"})  # fmt: skip
+    original = Extraction(
+        ["u1", "u2", "u3"],
+        np.eye(3, dtype=np.float32),
+        frames=frames,
+        errors=errors,
+        details={"frames": 3, "no_face_utterances": ["u2"], "backbone": "b"},
+    )
     write_segment(tmp_path / "s.parquet", original)
     back = read_segment(tmp_path / "s.parquet")
     assert back.utterance_ids == original.utterance_ids and np.array_equal(back.vectors, original.vectors)
@@ -153,6 +158,11 @@ def test_out_of_memory_in_extraction_halves_the_batch_once(write_corpus, store, 
     assert extract_features(store, "c", extractor, progress=False).written == 6 and ShortOfMemory.batches == [32, 16]
     ShortOfMemory.batches.clear()
     with pytest.raises(torch.cuda.OutOfMemoryError):
-        extract_features(store, "c", ShortOfMemory(dataclasses.replace(extractor.config, batch_size=64)),
-                         progress=False, refresh=True)  # fmt: skip
+        extract_features(
+            store,
+            "c",
+            ShortOfMemory(dataclasses.replace(extractor.config, batch_size=64)),
+            progress=False,
+            refresh=True,
+        )
     assert ShortOfMemory.batches == [64, 32]

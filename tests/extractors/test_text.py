@@ -17,8 +17,15 @@ def tiny_roberta(tmp_path_factory):
     folder = tmp_path_factory.mktemp("tiny-roberta")
     tokenizer = tiny_tokenizer(folder, [t for *_, t, _, _ in LINES])
     assert len(tokenizer("We won the match!")["input_ids"]) > 4
-    config = RobertaConfig(vocab_size=len(tokenizer), hidden_size=32, num_hidden_layers=4, num_attention_heads=2,
-                           intermediate_size=64, max_position_embeddings=80, pad_token_id=1)  # fmt: skip
+    config = RobertaConfig(
+        vocab_size=len(tokenizer),
+        hidden_size=32,
+        num_hidden_layers=4,
+        num_attention_heads=2,
+        intermediate_size=64,
+        max_position_embeddings=80,
+        pad_token_id=1,
+    )
     RobertaModel(config).save_pretrained(folder)
     return folder
 
@@ -64,8 +71,9 @@ def test_context_turns_is_a_deprecated_name_for_context_past():
 
 @pytest.mark.parametrize(("pooling", "layers"), [("cls", "last"), ("mean", "last"), ("cls", "last4")])
 def test_tiny_roberta_pooling_options(tiny_roberta, tmp_path, pooling, layers):
-    extractor = create_extractor("text_transformer", model=str(tiny_roberta), pooling=pooling, layers=layers,
-                                 context_past=1, context_future=1)  # fmt: skip
+    extractor = create_extractor(
+        "text_transformer", model=str(tiny_roberta), pooling=pooling, layers=layers, context_past=1, context_future=1
+    )
     result = extractor.extract(rows(), cache_dir=tmp_path, progress=False)
     assert result.vectors.shape == (8, 32) and np.isfinite(result.vectors).all()
     assert len({v.tobytes() for v in result.vectors}) == 8
@@ -85,8 +93,9 @@ def test_finetuning_is_a_cached_stage_keyed_by_data(tiny_roberta, tmp_path):
     elsewhere = extractor.extract(rows(), cache_dir=tmp_path / "another-store", progress=False)
     assert elsewhere.details["finetuned"]["reused"] is False
     assert np.array_equal(elsewhere.vectors, first.vectors)  # trained again from scratch: bit-identical
-    frozen = create_extractor("text_transformer", model=str(tiny_roberta)).extract(rows(), cache_dir=tmp_path,
-                                                                                   progress=False)  # fmt: skip
+    frozen = create_extractor("text_transformer", model=str(tiny_roberta)).extract(
+        rows(), cache_dir=tmp_path, progress=False
+    )
     assert not np.allclose(frozen.vectors, first.vectors)  # the fine-tuned encoder is not the base one
     relabelled = [r if i else r.__class__(**{**r.__dict__, "label": "joy"}) for i, r in enumerate(rows())]
     assert finetune_key(extractor.config, relabelled) != finetune_key(extractor.config, rows())

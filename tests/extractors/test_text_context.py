@@ -18,8 +18,11 @@ class WordTokenizer:
 
     def __call__(self, texts, add_special_tokens=False):
         assert add_special_tokens is False
-        return {"input_ids": [[self.vocabulary.setdefault(w, 1000 + len(self.vocabulary)) for w in t.split()]
-                              for t in texts]}  # fmt: skip
+        return {
+            "input_ids": [
+                [self.vocabulary.setdefault(w, 1000 + len(self.vocabulary)) for w in t.split()] for t in texts
+            ]
+        }
 
     def words(self, ids):
         names = {v: k for k, v in self.vocabulary.items()} | {101: "<cls>", 102: "<sep>"}

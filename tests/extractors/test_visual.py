@@ -73,8 +73,11 @@ def test_no_face_falls_back_to_the_whole_frame_or_fails_when_required(media_dir,
 
 
 def test_bad_video_becomes_an_error_and_the_rest_goes_on(media_dir, tmp_path):
-    rows = [utterance(media_dir / "tone.wav", "no_video"), utterance(media_dir / "clip.avi", "ok"),
-            utterance(media_dir / "corrupt.mp4", "broken")]  # fmt: skip
+    rows = [
+        utterance(media_dir / "tone.wav", "no_video"),
+        utterance(media_dir / "clip.avi", "ok"),
+        utterance(media_dir / "corrupt.mp4", "broken"),
+    ]
     extractor = create_extractor("visual_cnn", backbone="efficientnet_lite0", max_frames=2)
     result = extractor.extract(rows, cache_dir=tmp_path, progress=False)
     assert result.utterance_ids == ["ok"]

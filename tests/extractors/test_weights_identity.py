@@ -42,15 +42,36 @@ def test_a_hub_model_is_loaded_at_its_revision_and_the_lineage_records_commit_an
     env = {**os.environ, "HF_HUB_CACHE": str(tmp_path / "hub"), "HF_HUB_OFFLINE": "1"}
     corpus = write_corpus([row("u0"), row("u1", turn=1, label="sadness")])
     emoflow = [sys.executable, "-m", "emoflow.cli.main"]
-    subprocess.run([*emoflow, "ingest", str(corpus), "--dataset", "mini", "--store", str(store), "--quiet"],
-                   env=env, check=True, capture_output=True)  # fmt: skip
+    subprocess.run(
+        [*emoflow, "ingest", str(corpus), "--dataset", "mini", "--store", str(store), "--quiet"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
 
     def extract(revision: str) -> subprocess.CompletedProcess:
         return subprocess.run(
-            [*emoflow, "extract", "--dataset", "mini", "--modalities", "text", "--extractor", "text_transformer",
-             "--extractor-set", "model=acme/minilm", "--extractor-set", f"revision={revision}", "--store",
-             str(store), "--quiet"], env=env, capture_output=True, text=True,
-        )  # fmt: skip
+            [
+                *emoflow,
+                "extract",
+                "--dataset",
+                "mini",
+                "--modalities",
+                "text",
+                "--extractor",
+                "text_transformer",
+                "--extractor-set",
+                "model=acme/minilm",
+                "--extractor-set",
+                f"revision={revision}",
+                "--store",
+                str(store),
+                "--quiet",
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
 
     for revision in (COMMIT, "main"):  # a commit, or the branch the cache resolves to that commit
         done = extract(revision)

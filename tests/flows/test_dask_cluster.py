@@ -46,14 +46,23 @@ def profile_beside(store: Path) -> str:
 def run_on(runner: str, corpus: Path, store: Path) -> list[dict]:
     """extract-features (text and audio, chunks of 40 utterances) then train-model (mlp, seeds 1 and 2)."""
     extracted = extract_features.with_options(task_runner=make_task_runner(runner))(
-        dataset="demo", corpus=str(corpus), store=str(store), profile=profile_beside(store),
-        modalities=["text", "audio"], chunk_size=40,
-    )  # fmt: skip
+        dataset="demo",
+        corpus=str(corpus),
+        store=str(store),
+        profile=profile_beside(store),
+        modalities=["text", "audio"],
+        chunk_size=40,
+    )
     encoder = next(e["extractor"] for e in extracted if e["extractor"].startswith("audio_bilstm"))
     return train_model.with_options(task_runner=make_task_runner(runner))(
-        dataset="demo", models=["mlp"], store=str(store), modalities=["text", "audio"], features={"audio": encoder},
-        seeds=[1, 2], epochs=3,
-    )  # fmt: skip
+        dataset="demo",
+        models=["mlp"],
+        store=str(store),
+        modalities=["text", "audio"],
+        features={"audio": encoder},
+        seeds=[1, 2],
+        epochs=3,
+    )
 
 
 def test_a_dask_cluster_makes_the_same_store_as_the_thread_pool(dask_cluster, demo_dir, tmp_path):
@@ -91,9 +100,13 @@ def test_a_cached_rerun_runs_nothing_on_the_cluster(dask_cluster, demo_dir, tmp_
     run_on(dask_cluster.address, demo_dir, store)
     with Client(dask_cluster.address) as client, get_task_stream(client) as stream:
         extracted = extract_features.with_options(task_runner=make_task_runner(dask_cluster.address))(
-            dataset="demo", corpus=str(demo_dir), store=str(store), profile=profile_beside(store),
-            modalities=["text", "audio"], chunk_size=40,
-        )  # fmt: skip
+            dataset="demo",
+            corpus=str(demo_dir),
+            store=str(store),
+            profile=profile_beside(store),
+            modalities=["text", "audio"],
+            chunk_size=40,
+        )
     assert len(extracted) == 4 and stream.data == []  # every task served from the cache in the flow's own thread
 
 
@@ -107,9 +120,13 @@ def test_a_worker_killed_mid_task_leaves_a_complete_store(dask_cluster, demo_dir
 
     def extract() -> None:
         result["tables"] = extract_features.with_options(task_runner=make_task_runner(dask_cluster.address))(
-            dataset="demo", corpus=str(demo_dir), store=str(store.root), profile=profile_beside(store.root),
-            modalities=["audio"], chunk_size=10,
-        )  # fmt: skip
+            dataset="demo",
+            corpus=str(demo_dir),
+            store=str(store.root),
+            profile=profile_beside(store.root),
+            modalities=["audio"],
+            chunk_size=10,
+        )
 
     worker = threading.Thread(target=extract)
     worker.start()

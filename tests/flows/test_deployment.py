@@ -26,8 +26,16 @@ pytestmark = pytest.mark.media
 
 ROOT = Path(__file__).resolve().parents[2]
 PREFECT = [sys.executable, "-m", "prefect"]
-DEPLOYMENTS = ("ingest-corpus/local", "extract-features/local", "train-model/local", "evaluate-model/local",
-               "pipeline/local", "retrain/weekly", "predict/local", "predict/on-promotion")  # fmt: skip
+DEPLOYMENTS = (
+    "ingest-corpus/local",
+    "extract-features/local",
+    "train-model/local",
+    "evaluate-model/local",
+    "pipeline/local",
+    "retrain/weekly",
+    "predict/local",
+    "predict/on-promotion",
+)
 PROMOTED = """
 import sys, time
 from prefect import get_client
@@ -92,12 +100,21 @@ def prefect(env: dict[str, str], *args: str, timeout: float = 300) -> subprocess
 def server(tmp_path):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    env.update(PREFECT_HOME=str(tmp_path / "prefect-home"), PREFECT_API_URL=f"http://127.0.0.1:{port}/api",
-               PREFECT_SERVER_ANALYTICS_ENABLED="false", HF_HUB_OFFLINE="1")  # fmt: skip
+    env.update(
+        PREFECT_HOME=str(tmp_path / "prefect-home"),
+        PREFECT_API_URL=f"http://127.0.0.1:{port}/api",
+        PREFECT_SERVER_ANALYTICS_ENABLED="false",
+        HF_HUB_OFFLINE="1",
+    )
     log = tmp_path / "server.log"
     with open(log, "w") as out:
-        process = subprocess.Popen([*PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(port)], env=env,
-                                   stdout=out, stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
+        process = subprocess.Popen(
+            [*PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         wait_until_healthy(env["PREFECT_API_URL"], process, log)
         yield env
@@ -115,34 +132,92 @@ def test_deploy_all_then_extract_predict_and_an_automation_on_a_worker(server, d
     weekly = prefect(env, "deployment", "inspect", "retrain/weekly")
     assert "0 3 * * 1" in weekly.stdout and "'profile': 'offline'" in weekly.stdout
     with open(tmp_path / "worker.log", "w") as out:
-        worker = subprocess.Popen([*PREFECT, "worker", "start", "--pool", "local"], cwd=ROOT, env=env, stdout=out,
-                                  stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
+        worker = subprocess.Popen(
+            [*PREFECT, "worker", "start", "--pool", "local"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         run = prefect(
-            env, "deployment", "run", "extract-features/local", "--param", f"corpus={demo_dir}", "--param",
-            "dataset=demo", "--param", f"store={store}", "--param", "profile=offline", "--param",
-            'modalities=["text"]', "--watch", "--watch-timeout", "600", timeout=700,
-        )  # fmt: skip
+            env,
+            "deployment",
+            "run",
+            "extract-features/local",
+            "--param",
+            f"corpus={demo_dir}",
+            "--param",
+            "dataset=demo",
+            "--param",
+            f"store={store}",
+            "--param",
+            "profile=offline",
+            "--param",
+            'modalities=["text"]',
+            "--watch",
+            "--watch-timeout",
+            "600",
+            timeout=700,
+        )
         assert "Completed" in run.stdout, run.stdout + (tmp_path / "worker.log").read_text()[-3000:]
         failed = subprocess.run(
-            [*PREFECT, "deployment", "run", "extract-features/local", "--param", "corpus=demo/nope", "--param",
-             "dataset=nope", "--param", f"store={store}", "--watch", "--watch-timeout", "300"],
-            cwd=ROOT, env=env, capture_output=True, text=True, timeout=400,
-        )  # fmt: skip
+            [
+                *PREFECT,
+                "deployment",
+                "run",
+                "extract-features/local",
+                "--param",
+                "corpus=demo/nope",
+                "--param",
+                "dataset=nope",
+                "--param",
+                f"store={store}",
+                "--watch",
+                "--watch-timeout",
+                "300",
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=400,
+        )
         assert "Failed" in failed.stdout + failed.stderr, failed.stdout + failed.stderr
-        (trained,) = train_runs(FeatureStore(store), "demo", "mlp", ["text"], progress=False,
-                                train_overrides={"epochs": 2, "batch_size": 2})  # fmt: skip
+        (trained,) = train_runs(
+            FeatureStore(store), "demo", "mlp", ["text"], progress=False, train_overrides={"epochs": 2, "batch_size": 2}
+        )
         predicted = prefect(
-            env, "deployment", "run", "predict/local", "--param", f"corpus={new_recordings}", "--param",
-            f"store={store}", "--param", "model=mlp", "--param", "trained_on=demo", "--watch", "--watch-timeout",
-            "600", timeout=700,
-        )  # fmt: skip
+            env,
+            "deployment",
+            "run",
+            "predict/local",
+            "--param",
+            f"corpus={new_recordings}",
+            "--param",
+            f"store={store}",
+            "--param",
+            "model=mlp",
+            "--param",
+            "trained_on=demo",
+            "--watch",
+            "--watch-timeout",
+            "600",
+            timeout=700,
+        )
         # the automation declared with predict/on-promotion: a promotion event runs it on the worker, the event's
         # labels naming the store, the model and its training dataset
         arrived = tmp_path / "arrived"
         shutil.copytree(new_recordings, arrived)
-        triggered = subprocess.run([sys.executable, "-c", PROMOTED, str(store), str(arrived)], cwd=ROOT, env=env,
-                                   capture_output=True, text=True, timeout=700)  # fmt: skip
+        triggered = subprocess.run(
+            [sys.executable, "-c", PROMOTED, str(store), str(arrived)],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=700,
+        )
     finally:
         stop(worker)
     full_log = (tmp_path / "worker.log").read_text()
@@ -166,9 +241,11 @@ def test_deploy_all_then_extract_predict_and_an_automation_on_a_worker(server, d
     parts = sorted(store.glob("features/dataset=demo/modality=text/extractor=*/*.parquet"))
     assert [p.name for p in parts] == ["part-00000.parquet"] * 2  # MiniLM and nade's stream
     con = duckdb.connect()
-    rows = con.sql(f"SELECT extractor, count(*), any_value(len(vector)) FROM read_parquet("
-                   f"'{store}/features/**/*.parquet', hive_partitioning = true) WHERE dataset = 'demo' "
-                   "AND modality = 'text' GROUP BY ALL ORDER BY ALL").fetchall()  # fmt: skip
+    rows = con.sql(
+        f"SELECT extractor, count(*), any_value(len(vector)) FROM read_parquet("
+        f"'{store}/features/**/*.parquet', hive_partitioning = true) WHERE dataset = 'demo' "
+        "AND modality = 'text' GROUP BY ALL ORDER BY ALL"
+    ).fetchall()
     assert [(e.split("-")[0], n, d) for e, n, d in rows] == [("nade_scores", 92, 159), ("text_transformer", 92, 384)]
     utterances = con.sql(f"SELECT count(*) FROM '{store}/utterances/dataset=demo/*.parquet'").fetchall()
     assert utterances == [(92,)]

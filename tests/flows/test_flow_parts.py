@@ -49,8 +49,13 @@ def test_task_runners_by_name_and_environment(monkeypatch):
 
 def test_a_cluster_sized_by_a_spec_inline_or_in_a_file(tmp_path, monkeypatch):
     sized = make_task_runner('{"cluster_kwargs": {"n_workers": 2, "threads_per_worker": 1, "memory_limit": "2GiB"}}')
-    assert sized.cluster_kwargs == {"host": "127.0.0.1", "dashboard_address": "127.0.0.1:8787", "n_workers": 2,
-                                    "threads_per_worker": 1, "memory_limit": "2GiB"}  # fmt: skip
+    assert sized.cluster_kwargs == {
+        "host": "127.0.0.1",
+        "dashboard_address": "127.0.0.1:8787",
+        "n_workers": 2,
+        "threads_per_worker": 1,
+        "memory_limit": "2GiB",
+    }
     spec = tmp_path / "cluster.yaml"
     spec.write_text("cluster_kwargs:\n  n_workers: 1\n  host: 10.0.0.2\nadapt_kwargs:\n  minimum: 1\n  maximum: 4\n")
     monkeypatch.setenv("EMOFLOW_TASK_RUNNER", str(spec))
@@ -129,11 +134,16 @@ def test_the_pipeline_trains_on_the_last_encoder_with_the_feature_streams_append
     def report(modality, extractor_id):
         return ExtractReport("d", modality, extractor_id, 1, 1, 0, 0, False, tmp_path, 0.0, {})
 
-    reports = [report("text", "text_transformer-aa"), report("text", "nade_scores-bb"),
-               report("audio", "opensmile-cc"), report("audio", "audio_bilstm-dd")]  # fmt: skip
+    reports = [
+        report("text", "text_transformer-aa"),
+        report("text", "nade_scores-bb"),
+        report("audio", "opensmile-cc"),
+        report("audio", "audio_bilstm-dd"),
+    ]
     assert default_features(reports, ["text", "audio"]) == {
-        "text": "text_transformer-aa+nade_scores-bb", "audio": "audio_bilstm-dd"
-    }  # fmt: skip
+        "text": "text_transformer-aa+nade_scores-bb",
+        "audio": "audio_bilstm-dd",
+    }
     assert default_features(reports, ["audio"]) == {"audio": "audio_bilstm-dd"}
     faces = [report("visual", "visual_cnn-ee"), report("visual", "face_expression-ff")]
     assert default_features(faces, ["visual"]) == {"visual": "visual_cnn-ee+face_expression-ff"}

@@ -70,8 +70,9 @@ def test_every_run_publishes_metrics_confusion_paths_errors_links_and_progress(f
     with get_client(sync_client=True) as client:
 
         def latest(key):
-            (artifact,) = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key])),
-                                                limit=1, sort="CREATED_DESC")  # fmt: skip
+            (artifact,) = client.read_artifacts(
+                artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key])), limit=1, sort="CREATED_DESC"
+            )
             return artifact
 
         table = json.loads(latest(artifact_key("pipeline", "metrics", run_id)).data)
@@ -123,8 +124,9 @@ def test_retrain_promotes_a_model_that_beats_the_majority_class_and_is_not_worse
     assert weak["candidate"]["val weighted F1"] <= weak["candidate"]["majority-class val weighted F1"]
     assert not current_path(FeatureStore(store), "demo", "dialoguegcn").exists()
     learning = {"lr": 0.003, "batch_size": 2}  # the demo's training settings: the text's emotions are learnt
-    promoted = retrain(corpus=str(demo_dir), store=str(store), model="mlp", epochs=20, train_overrides=learning,
-                       **options)  # fmt: skip
+    promoted = retrain(
+        corpus=str(demo_dir), store=str(store), model="mlp", epochs=20, train_overrides=learning, **options
+    )
     assert promoted["decision"] == "promoted"
     assert promoted["candidate"]["val weighted F1"] > promoted["candidate"]["majority-class val weighted F1"]
     record = json.loads(current_path(FeatureStore(store), "demo", "mlp").read_text())
@@ -132,7 +134,6 @@ def test_retrain_promotes_a_model_that_beats_the_majority_class_and_is_not_worse
     labels = {"prefect.resource.id": "emoflow.model.demo.mlp", "emoflow.store": str(store.resolve())}
     (event,) = events_named(MODEL_PROMOTED, labels)  # what automations trigger on
     assert event.payload["current"] is None and event.payload["candidate"]["runs"] == promoted["runs"][0]["run_id"]
-    again = retrain(corpus=str(demo_dir), store=str(store), model="mlp", epochs=20, train_overrides=learning,
-                    **options)  # fmt: skip
+    again = retrain(corpus=str(demo_dir), store=str(store), model="mlp", epochs=20, train_overrides=learning, **options)
     assert again["decision"] == "promoted"  # equal validation weighted F1 is not worse
     assert again["current"]["val weighted F1"] == again["candidate"]["val weighted F1"]

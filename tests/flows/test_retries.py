@@ -62,7 +62,8 @@ def test_a_task_past_its_time_limit_fails_and_keeps_what_it_committed(prefect_se
     store = tmp_path / "store"
     limit = r"training mlp-corpus-\w+-s1: ran past its 1e-09 s time limit after epoch 1 of 3"
     with pytest.raises(TimeLimitError, match=limit):
-        pipeline(corpus=str(corpus), store=str(store), modalities=["text"], models=["mlp"], epochs=3,
-                 task_timeout_s=1e-9)  # fmt: skip
+        pipeline(
+            corpus=str(corpus), store=str(store), modalities=["text"], models=["mlp"], epochs=3, task_timeout_s=1e-9
+        )
     assert list(store.glob("features/dataset=corpus/modality=text/*/part-00000.parquet"))  # extraction committed
     assert not list(store.glob("runs/*/checkpoint.pt"))  # the timed-out run is not written

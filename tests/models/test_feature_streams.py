@@ -52,8 +52,9 @@ def test_training_with_a_stream_records_it_and_evaluates_the_same(store):
     (with_stream,) = train_runs(
         store, "syn", "mlp", ["text"], features={"text": "synthetic+scores"}, train_overrides=TRAIN, progress=False
     )
-    (without,) = train_runs(store, "syn", "mlp", ["text"], features={"text": "synthetic"}, train_overrides=TRAIN,
-                            progress=False)  # fmt: skip
+    (without,) = train_runs(
+        store, "syn", "mlp", ["text"], features={"text": "synthetic"}, train_overrides=TRAIN, progress=False
+    )
     assert with_stream.run_id != without.run_id
     config = json.loads((with_stream.run_dir / "config.json").read_text())
     assert config["dims"] == {"text": 21} and config["features"] == {"text": "synthetic"}
@@ -73,8 +74,15 @@ def test_without_features_given_the_one_main_table_is_used_with_its_streams(tmp_
     write_contagion_dataset(store, "syn", {"train": [6] * 4, "val": [6], "test": [6]}, dims={"text": 8})
     table = store.read_features("syn", "text", "synthetic")
     lineage = make_lineage("extract", extractor="nade_scores", inputs_fingerprint="n-0")
-    store.write_features("syn", "text", "nade_scores-0000test", table.utterance_ids, table.dialogue_ids,
-                         np.ones((len(table.utterance_ids), 3), np.float32), lineage)  # fmt: skip
+    store.write_features(
+        "syn",
+        "text",
+        "nade_scores-0000test",
+        table.utterance_ids,
+        table.dialogue_ids,
+        np.ones((len(table.utterance_ids), 3), np.float32),
+        lineage,
+    )
     assert resolve_features(store, "syn", ["text"]) == {"text": "synthetic+nade_scores-0000test"}
     store.write_features("syn", "text", "other", table.utterance_ids, table.dialogue_ids, table.vectors, lineage)
     with pytest.raises(ValueError, match="several text feature tables"):

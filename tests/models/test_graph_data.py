@@ -26,8 +26,15 @@ def featured_store(store, write_corpus):
     text = np.arange(len(ids) * 4, dtype=np.float32).reshape(len(ids), 4)
     store.write_features("c", "text", "t-1", ids, dialogues, text, {})
     keep = [i for i, u in enumerate(ids) if u != "a1"]
-    store.write_features("c", "audio", "a-1", [ids[i] for i in keep], [dialogues[i] for i in keep],
-                         np.ones((len(keep), 3), np.float32), {})  # fmt: skip
+    store.write_features(
+        "c",
+        "audio",
+        "a-1",
+        [ids[i] for i in keep],
+        [dialogues[i] for i in keep],
+        np.ones((len(keep), 3), np.float32),
+        {},
+    )
     return store
 
 

@@ -22,10 +22,18 @@ def test_predictions_for_an_unlabelled_copy_equal_the_runs_own_scores(trained, t
     _, store, run = trained
     copy = write_manifest(tmp_path / "copy", {"d6": ""}, labelled=False)  # the test dialogue, no labels or splits
     result = predict_corpus(copy, store, dataset="fresh", run=run.run_id, progress=False)
-    own = query(store.root, f"SELECT utterance_id, probabilities FROM predictions WHERE run = '{run.run_id}' "
-                "AND dataset = 'talk' AND split = 'test' ORDER BY utterance_id").to_pylist()  # fmt: skip
-    new = sorted(zip(result.table.column("utterance_id").to_pylist(),
-                     result.table.column("probabilities").to_pylist(), strict=True))  # fmt: skip
+    own = query(
+        store.root,
+        f"SELECT utterance_id, probabilities FROM predictions WHERE run = '{run.run_id}' "
+        "AND dataset = 'talk' AND split = 'test' ORDER BY utterance_id",
+    ).to_pylist()
+    new = sorted(
+        zip(
+            result.table.column("utterance_id").to_pylist(),
+            result.table.column("probabilities").to_pylist(),
+            strict=True,
+        )
+    )
     assert [u for u, _ in new] == [r["utterance_id"] for r in own]
     np.testing.assert_allclose([p for _, p in new], [r["probabilities"] for r in own], atol=1e-5)
     assert result.metrics is None and set(result.table.column("purpose").to_pylist()) == {"prediction"}
@@ -38,17 +46,30 @@ def test_a_feature_stream_is_made_for_new_recordings_by_the_recipe(tmp_path_fact
     result = predict_corpus(copy, store, dataset="fresh", run=run.run_id, progress=False)
     made = {f.extractor for f in store.feature_sets("fresh")}
     assert {e.split("-")[0] for e in made} == {"text_transformer", "nade_scores"}  # both, from the recipe
-    own = query(store.root, f"SELECT utterance_id, probabilities FROM predictions WHERE run = '{run.run_id}' "
-                "AND dataset = 'talk' AND split = 'test' ORDER BY utterance_id").to_pylist()  # fmt: skip
-    new = sorted(zip(result.table.column("utterance_id").to_pylist(),
-                     result.table.column("probabilities").to_pylist(), strict=True))  # fmt: skip
+    own = query(
+        store.root,
+        f"SELECT utterance_id, probabilities FROM predictions WHERE run = '{run.run_id}' "
+        "AND dataset = 'talk' AND split = 'test' ORDER BY utterance_id",
+    ).to_pylist()
+    new = sorted(
+        zip(
+            result.table.column("utterance_id").to_pylist(),
+            result.table.column("probabilities").to_pylist(),
+            strict=True,
+        )
+    )
     np.testing.assert_allclose([p for _, p in new], [r["probabilities"] for r in own], atol=1e-5)
 
 
 def test_rows_are_counted_once_per_dataset_and_purpose(trained, tmp_path):
     _, store, run = trained
-    predict_corpus(write_manifest(tmp_path / "copy", {"d6": ""}, labelled=False), store, dataset="fresh",
-                   run=run.run_id, progress=False)  # fmt: skip
+    predict_corpus(
+        write_manifest(tmp_path / "copy", {"d6": ""}, labelled=False),
+        store,
+        dataset="fresh",
+        run=run.run_id,
+        progress=False,
+    )
     counts = query(store.root, "SELECT dataset, purpose, count(*) AS n FROM predictions GROUP BY ALL ORDER BY ALL")
     assert counts.to_pylist() == [
         {"dataset": "fresh", "purpose": "prediction", "n": 3},

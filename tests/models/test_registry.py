@@ -68,8 +68,11 @@ def test_unknown_names_and_options_list_the_valid_ones():
         create_model("dialoguernn", spec)
     with pytest.raises(ValueError, match="has no option depth; its options: dropout, hidden"):
         create_model("mlp", spec, depth=3)
-    with pytest.raises(ValueError, match=r"model 'mlp': bad option value hidden='eight': input should be a "
-                                         r"valid integer"):  # fmt: skip
+    with pytest.raises(
+        ValueError,
+        match=r"model 'mlp': bad option value hidden='eight': input should be a "
+        r"valid integer",
+    ):
         create_model("mlp", spec, hidden="eight")
     with pytest.raises(ValueError, match=r"model 'mlp': bad option value dropout=1.5: input should be less than 1"):
         create_model("mlp", spec, dropout=1.5)  # ranges too: a dropout of 1 or more would drop every unit

@@ -54,8 +54,9 @@ def test_stereo_with_one_speaker_per_channel_is_split_by_channel(conversations, 
 
 def test_a_given_number_of_speakers_is_kept(conversations):
     recogniser = recogniser_for(AsrSettings())
-    result = analyse_recording(conversations["chat"].path, settings=RecordingSettings(speakers=2),
-                               recogniser=lambda: recogniser)  # fmt: skip
+    result = analyse_recording(
+        conversations["chat"].path, settings=RecordingSettings(speakers=2), recogniser=lambda: recogniser
+    )
     assert len({t.speaker for t in result.turns}) == 2
 
 
@@ -69,8 +70,9 @@ def test_short_silent_and_corrupt_recordings_are_refused_by_name(tmp_path):
 
     short, silent, corrupt = tmp_path / "short.wav", tmp_path / "silent.wav", tmp_path / "corrupt.mp3"
     subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "sine=f=300:d=0.5", str(short)], check=True)
-    subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "anullsrc=r=16000:cl=mono", "-t", "3", str(silent)],
-                   check=True)  # fmt: skip
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "anullsrc=r=16000:cl=mono", "-t", "3", str(silent)], check=True
+    )
     corrupt.write_bytes(b"not audio at all")
     with pytest.raises(RecordingError, match=r"short\.wav: 0\.50 s of audio, shorter than the 1 s minimum"):
         load_recording_audio(short)

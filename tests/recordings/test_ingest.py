@@ -25,10 +25,24 @@ def folder(tmp_path, conversations):
     shutil.copy(conversations["stereo"].path, corpus / "transcribed.wav")
     write_srt(conversations["stereo"], corpus / "transcribed.srt")
     (corpus / "corrupt.mp3").write_bytes(b"not audio at all")
-    subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "anullsrc=r=16000:cl=mono", "-t", "3",
-                    str(corpus / "silent.wav")], check=True)  # fmt: skip
-    subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "sine=f=300:d=0.4", str(corpus / "blip.wav")],
-                   check=True)  # fmt: skip
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "anullsrc=r=16000:cl=mono",
+            "-t",
+            "3",
+            str(corpus / "silent.wav"),
+        ],
+        check=True,
+    )
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "sine=f=300:d=0.4", str(corpus / "blip.wav")], check=True
+    )
     shutil.copy(conversations["chat"].path, corpus / "late.wav")
     (corpus / "late.srt").write_text("1\n00:10:00,000 --> 00:10:02,000\nAna: far too late\n")
     (corpus / "others.rttm").write_text("SPEAKER somebody-else 1 0.0 1.0 <NA> <NA> X <NA> <NA>\n")
@@ -43,8 +57,12 @@ def test_each_bad_recording_is_one_errors_row_and_the_others_are_ingested(folder
     assert report.dialogues_per_split == {"unsplit": 3}
     reasons = sorted(p.reason for p in report.problems)
     assert [r.split(": ", 1)[0].rsplit("/", 1)[-1] for r in reasons] == [
-        "blip.wav", "corrupt.mp3", "late.srt", "others.rttm", "silent.wav",
-    ]  # fmt: skip
+        "blip.wav",
+        "corrupt.mp3",
+        "late.srt",
+        "others.rttm",
+        "silent.wav",
+    ]
     assert "names recordings not in the folder: somebody-else" in " ".join(reasons)
     errors = query(store.root, "SELECT stage, input_path FROM errors WHERE dataset = 'meetings'").to_pylist()
     assert len(errors) == 5 and {e["stage"] for e in errors} == {"ingest"}
@@ -66,15 +84,23 @@ def report_truth(folder, name):
 def test_transcripts_table_says_where_speakers_and_words_came_from(folder, tmp_path, conversations):
     store = FeatureStore(tmp_path / "store")
     ingest_any(folder, "meetings", store, layout="recordings", progress=False)
-    sources = query(store.root, "SELECT dialogue_id, speaker_source, text_source, count(*) AS n FROM transcripts "
-                                "GROUP BY ALL ORDER BY dialogue_id").to_pylist()  # fmt: skip
+    sources = query(
+        store.root,
+        "SELECT dialogue_id, speaker_source, text_source, count(*) AS n FROM transcripts "
+        "GROUP BY ALL ORDER BY dialogue_id",
+    ).to_pylist()
     assert [(s["dialogue_id"], s["speaker_source"], s["text_source"]) for s in sources] == [
-        ("call", "clustering", "asr"), ("chat", "clustering", "asr"), ("transcribed", "transcript", "transcript"),
-    ]  # fmt: skip
+        ("call", "clustering", "asr"),
+        ("chat", "clustering", "asr"),
+        ("transcribed", "transcript", "transcript"),
+    ]
     speakers = query(store.root, "SELECT DISTINCT speaker FROM transcripts WHERE dialogue_id = 'transcribed'")
     assert sorted(speakers.column("speaker").to_pylist()) == sorted(conversations["stereo"].speakers)
-    words = query(store.root, "SELECT w.word, w.start_s FROM transcripts, UNNEST(words) AS t(w) "
-                              "WHERE dialogue_id = 'chat' ORDER BY w.start_s LIMIT 3").to_pylist()  # fmt: skip
+    words = query(
+        store.root,
+        "SELECT w.word, w.start_s FROM transcripts, UNNEST(words) AS t(w) "
+        "WHERE dialogue_id = 'chat' ORDER BY w.start_s LIMIT 3",
+    ).to_pylist()
     assert [w["word"].strip(",.?!").lower() for w in words][:3] == ["have", "you", "seen"]
 
 

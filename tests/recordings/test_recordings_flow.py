@@ -42,8 +42,9 @@ def test_each_recording_is_a_cached_task_with_its_own_artifact(prefect_server, c
     with get_client(sync_client=True) as client:
         (artifact,) = client.read_artifacts(
             artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[artifact_key("recording", "calls", "chat")])),
-            limit=1, sort="CREATED_DESC",
-        )  # fmt: skip
+            limit=1,
+            sort="CREATED_DESC",
+        )
     assert "speakers (3, from clustering)" in artifact.data and "turns: 14" in artifact.data
 
     second = ingest_corpus(**parameters, return_state=True)

@@ -39,19 +39,37 @@ def test_german_speech_is_left_untranscribed_by_the_english_model_and_says_how_t
     clips = sorted(EMODB.glob("*.wav"))[::60][:6]  # six speakers' sentences, 2 s each
     listing = tmp_path / "clips.txt"
     silence = tmp_path / "silence.wav"
-    subprocess.run(["ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "anullsrc=r=22050:cl=mono", "-t", "0.8",
-                    str(silence)], check=True)  # fmt: skip
+    subprocess.run(
+        ["ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "anullsrc=r=22050:cl=mono", "-t", "0.8", str(silence)],
+        check=True,
+    )
     listing.write_text("".join(f"file '{clip}'\nfile '{silence}'\n" for clip in clips))
     (tmp_path / "recordings").mkdir()
-    subprocess.run(["ffmpeg", "-loglevel", "error", "-f", "concat", "-safe", "0", "-i", str(listing), "-ar", "16000",
-                    str(tmp_path / "recordings" / "german.wav")], check=True)  # fmt: skip
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-loglevel",
+            "error",
+            "-f",
+            "concat",
+            "-safe",
+            "0",
+            "-i",
+            str(listing),
+            "-ar",
+            "16000",
+            str(tmp_path / "recordings" / "german.wav"),
+        ],
+        check=True,
+    )
     report = ingest_recordings(tmp_path / "recordings", "german", store, progress=False)
     transcripts = store.read_transcripts("german").to_pylist()
     assert len(transcripts) >= 4 and {t["text"] for t in transcripts} == {None}  # no invented English
     assert {(t["text_source"], t["language"]) for t in transcripts} == {("untranscribed", "de")}
     (problem,) = [p.reason for p in report.problems]
-    assert problem.startswith(f"german.wav: {len(transcripts)} of {len(transcripts)} segments left untranscribed: "
-                              "speech in language 'de'")  # fmt: skip
+    assert problem.startswith(
+        f"german.wav: {len(transcripts)} of {len(transcripts)} segments left untranscribed: speech in language 'de'"
+    )
     assert "--asr-model whisper-base --language de" in problem
     assert store.read_utterances("german").num_rows == len(transcripts)  # their voices are still there to use
     assert "left untranscribed" in store.read_errors("german").column("reason").to_pylist()[0]

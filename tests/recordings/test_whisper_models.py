@@ -38,8 +38,17 @@ def test_a_ctranslate2_folder_is_taken_by_path_and_other_names_are_refused(tmp_p
 def test_the_multilingual_model_detects_the_language_and_refuses_unknown_ones(tmp_path, monkeypatch):
     monkeypatch.setenv("EMOFLOW_CACHE", str(tmp_path / "cache"))
     speech = tmp_path / "de.wav"
-    subprocess.run(["espeak-ng", "-v", "de", "-w", str(speech), "Guten Morgen, wie geht es dir heute? Mir geht es "
-                    "sehr gut, danke."], check=True)  # fmt: skip
+    subprocess.run(
+        [
+            "espeak-ng",
+            "-v",
+            "de",
+            "-w",
+            str(speech),
+            "Guten Morgen, wie geht es dir heute? Mir geht es sehr gut, danke.",
+        ],
+        check=True,
+    )
     audio = load_recording_audio(speech)
     recogniser = SpeechRecogniser(AsrSettings(model="whisper-base"))
     (said,) = recogniser.transcribe(audio.mono, [Segment(0.0, audio.duration_s)])

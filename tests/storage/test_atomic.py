@@ -48,8 +48,9 @@ with atomic_path(Path(sys.argv[1])) as partial, atomic_folder(Path(sys.argv[2]))
 
 def start_writer(tmp_path):
     target, folder = tmp_path / "store" / "record.json", tmp_path / "store" / "runs" / "weights"
-    process = subprocess.Popen([sys.executable, "-c", KILLED_WRITER, str(target), str(folder)],
-                               stdout=subprocess.PIPE, text=True)  # fmt: skip
+    process = subprocess.Popen(
+        [sys.executable, "-c", KILLED_WRITER, str(target), str(folder)], stdout=subprocess.PIPE, text=True
+    )
     assert process.stdout.readline() == "writing\n"
     return process, target, folder
 

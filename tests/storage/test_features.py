@@ -21,8 +21,15 @@ def two_dialogues(store, write_corpus):
 
 def test_write_read_roundtrip_and_lineage(store):
     vectors = np.arange(12, dtype=np.float32).reshape(3, 4)
-    path = store.write_features("c", "text", "minilm-1a2b", ["u1", "u2", "u3"], ["d", "d", "d"], vectors,
-                                make_lineage("extract", extractor="minilm", config={"pooling": "mean"}))  # fmt: skip
+    path = store.write_features(
+        "c",
+        "text",
+        "minilm-1a2b",
+        ["u1", "u2", "u3"],
+        ["d", "d", "d"],
+        vectors,
+        make_lineage("extract", extractor="minilm", config={"pooling": "mean"}),
+    )
     table = store.read_features("c", "text", "minilm-1a2b")
     assert table.utterance_ids == ["u1", "u2", "u3"] and table.vectors.dtype == np.float32
     np.testing.assert_array_equal(table.vectors, vectors)

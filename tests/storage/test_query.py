@@ -30,13 +30,28 @@ def test_views_read_partitions_feature_sizes_and_lineage(store, write_corpus):
     store.write_features("c", "text", "small-1", ["u1"], ["d1"], np.ones((1, 3)), {"extractor": "small"})
     store.write_features("c", "audio", "wide-2", ["u1"], ["d1"], np.ones((1, 5)), {"extractor": "wide"})
     store.write_predictions(
-        "r1", "c", "evaluation",
-        pa.table({"dataset": ["c"], "purpose": ["evaluation"], "utterance_id": ["u1"], "dialogue_id": ["d1"],
-                  "turn": [0], "speaker": ["A"], "split": ["train"], "label": ["joy"], "predicted": ["joy"],
-                  "confidence": [0.9], "probabilities": [[0.9, 0.1]], "classes": [["joy", "sadness"]],
-                  "model": ["mlp"]}),
+        "r1",
+        "c",
+        "evaluation",
+        pa.table(
+            {
+                "dataset": ["c"],
+                "purpose": ["evaluation"],
+                "utterance_id": ["u1"],
+                "dialogue_id": ["d1"],
+                "turn": [0],
+                "speaker": ["A"],
+                "split": ["train"],
+                "label": ["joy"],
+                "predicted": ["joy"],
+                "confidence": [0.9],
+                "probabilities": [[0.9, 0.1]],
+                "classes": [["joy", "sadness"]],
+                "model": ["mlp"],
+            }
+        ),
         {"classes": ["joy", "sadness"]},
-    )  # fmt: skip
+    )
     sizes = query(store.root, "SELECT modality, extractor, len(vector) AS dim FROM features ORDER BY dim")
     assert sizes.to_pylist() == [
         {"modality": "text", "extractor": "small-1", "dim": 3},
@@ -76,8 +91,11 @@ def test_bad_sql_and_missing_store_say_so(store, tmp_path):
 def test_a_numeric_dataset_name_stays_text_and_joins(store, write_corpus):
     ingest_corpus(write_corpus([row("u1")]), "2024", store, progress=False)
     store.write_features("2024", "text", "small-1", ["u1"], ["d1"], np.ones((1, 3)), {"extractor": "small"})
-    joined = query(store.root, "SELECT u.dataset, f.extractor FROM utterances u JOIN features f "
-                   "USING (dataset, utterance_id) WHERE u.dataset = '2024'")  # fmt: skip
+    joined = query(
+        store.root,
+        "SELECT u.dataset, f.extractor FROM utterances u JOIN features f "
+        "USING (dataset, utterance_id) WHERE u.dataset = '2024'",
+    )
     assert joined.to_pylist() == [{"dataset": "2024", "extractor": "small-1"}]
     assert str(query(store.root, "SELECT dataset FROM utterances").schema.field("dataset").type) == "string"
 

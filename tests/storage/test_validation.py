@@ -95,8 +95,14 @@ def test_a_directory_given_as_media_says_so(store, write_corpus):
 
 
 def test_a_dialogue_with_turns_in_different_splits_is_refused_turn_by_turn(store, write_corpus):
-    corpus = write_corpus([row("a0", "A", 0, split="train"), row("a1", "A", 1, split="test"),
-                           row("a2", "A", 2, split="train"), row("b0", "B", 0, split="val")])  # fmt: skip
+    corpus = write_corpus(
+        [
+            row("a0", "A", 0, split="train"),
+            row("a1", "A", 1, split="test"),
+            row("a2", "A", 2, split="train"),
+            row("b0", "B", 0, split="val"),
+        ]
+    )
     report = ingest_corpus(corpus, "c", store, progress=False)
     assert sorted(ingested(store)) == ["b0"] and report.rows_ingested == 1
     found = reasons(store)

@@ -21,9 +21,14 @@ def write_clue_table(store, dataset: str, dim: int) -> str:
     vectors = np.random.default_rng(0).normal(size=(utterances.num_rows, dim)).astype(np.float32)
     extractor = "comet_clues-test"
     store.write_features(
-        dataset, "text", extractor, utterances.column("utterance_id").to_pylist(),
-        utterances.column("dialogue_id").to_pylist(), vectors, make_lineage("extract", extractor=extractor),
-    )  # fmt: skip
+        dataset,
+        "text",
+        extractor,
+        utterances.column("utterance_id").to_pylist(),
+        utterances.column("dialogue_id").to_pylist(),
+        vectors,
+        make_lineage("extract", extractor=extractor),
+    )
     return extractor
 
 
@@ -47,5 +52,4 @@ def test_cascla_reads_a_clue_table_and_without_one_runs_as_the_papers_ablation(c
     assert again.test.weighted_f1 == pytest.approx(clued.test.weighted_f1)
 
     with pytest.raises(KeyError, match="does not have"):
-        train_runs(store, "syn", "cascla", ["text"], model_overrides={**small, "clues": "comet-nope"},
-                   **options)  # fmt: skip
+        train_runs(store, "syn", "cascla", ["text"], model_overrides={**small, "clues": "comet-nope"}, **options)

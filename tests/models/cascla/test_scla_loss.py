@@ -73,8 +73,9 @@ def test_scla_extra_positives_enter_the_denominator_and_the_sum():
     labels = torch.tensor([0, 1, 0])
     present = torch.tensor([True, True, False])
     base = scla_loss(features, labels, z, [], alpha=2.0, beta=0.5, gamma=0.0)
-    masked_out = scla_loss(features, labels, z, [(features * 0, torch.zeros(3, dtype=torch.bool))],
-                           alpha=2.0, beta=0.5, gamma=0.0)  # fmt: skip
+    masked_out = scla_loss(
+        features, labels, z, [(features * 0, torch.zeros(3, dtype=torch.bool))], alpha=2.0, beta=0.5, gamma=0.0
+    )
     assert masked_out.item() == pytest.approx(base.item(), abs=1e-6)  # absent positives change nothing
     with_positive = scla_loss(features, labels, z, [(features, present)], alpha=2.0, beta=0.5, gamma=0.0)
     assert with_positive != base

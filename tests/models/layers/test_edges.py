@@ -25,13 +25,24 @@ def test_window_edges_typed_like_amb_dsgdn():
     result = dialogue_edges(POSITION, SPEAKER, BATCH, past=2, future=1)
     assert edges_of(result) == {
         # dialogue 0: target i gets sources j with i - 2 <= j <= i + 1
-        (0, 0): SELF, (1, 0): OTHER_FUTURE,
-        (0, 1): OTHER_PAST, (1, 1): SELF, (2, 1): OTHER_FUTURE,
-        (0, 2): SAME_PAST, (1, 2): OTHER_PAST, (2, 2): SELF, (3, 2): OTHER_FUTURE,
-        (1, 3): SAME_PAST, (2, 3): OTHER_PAST, (3, 3): SELF,
+        (0, 0): SELF,
+        (1, 0): OTHER_FUTURE,
+        (0, 1): OTHER_PAST,
+        (1, 1): SELF,
+        (2, 1): OTHER_FUTURE,
+        (0, 2): SAME_PAST,
+        (1, 2): OTHER_PAST,
+        (2, 2): SELF,
+        (3, 2): OTHER_FUTURE,
+        (1, 3): SAME_PAST,
+        (2, 3): OTHER_PAST,
+        (3, 3): SELF,
         # dialogue 1: no edge crosses into dialogue 0
-        (4, 4): SELF, (5, 4): OTHER_FUTURE, (4, 5): OTHER_PAST, (5, 5): SELF,
-    }  # fmt: skip
+        (4, 4): SELF,
+        (5, 4): OTHER_FUTURE,
+        (4, 5): OTHER_PAST,
+        (5, 5): SELF,
+    }
     assert result.num_relations == 5
 
 

@@ -7,8 +7,13 @@ from emoflow.models.training.settings import TrainConfig
 
 def batch(n: int = 2000) -> Batch:
     has_audio = torch.arange(n) % 4 != 0  # a quarter of the utterances have no audio
-    graph = Data(x_text=torch.ones(n, 3), mask_text=torch.ones(n, dtype=torch.bool),
-                 x_audio=torch.ones(n, 2) * has_audio.unsqueeze(-1), mask_audio=has_audio, num_nodes=n)  # fmt: skip
+    graph = Data(
+        x_text=torch.ones(n, 3),
+        mask_text=torch.ones(n, dtype=torch.bool),
+        x_audio=torch.ones(n, 2) * has_audio.unsqueeze(-1),
+        mask_audio=has_audio,
+        num_nodes=n,
+    )
     return Batch.from_data_list([graph])
 
 

@@ -34,13 +34,16 @@ def test_a_candidate_no_better_than_the_majority_class_is_never_promoted():
     )
     assert not keeps_candidate(None, record(0.3, floor=None))  # no baseline recorded: not promoted
     assert promotion_decision(None, record(0.3, floor=0.1667)) == (
-        True, "candidate promoted (validation weighted F1 30.00, majority-class baseline 16.67)"
-    )  # fmt: skip
+        True,
+        "candidate promoted (validation weighted F1 30.00, majority-class baseline 16.67)",
+    )
 
 
 def test_from_runs_averages_seeds():
-    runs = [{"run_id": "r1", "val_weighted_f1": 0.4, "test_weighted_f1": 0.3},
-            {"run_id": "r2", "val_weighted_f1": 0.6, "test_weighted_f1": 0.5}]  # fmt: skip
+    runs = [
+        {"run_id": "r1", "val_weighted_f1": 0.4, "test_weighted_f1": 0.3},
+        {"run_id": "r2", "val_weighted_f1": 0.6, "test_weighted_f1": 0.5},
+    ]
     runs = [{**run, "majority_val_weighted_f1": 0.2} for run in runs]
     made = ModelRecord.from_runs("d", "mlp", runs)
     assert made.run_ids == ("r1", "r2") and made.val_weighted_f1 == pytest.approx(0.5)

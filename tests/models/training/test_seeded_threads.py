@@ -67,10 +67,17 @@ print(hashlib.sha256(b"".join(v.numpy().tobytes() for _, v in sorted(weights.ite
 def test_a_graph_model_trains_the_same_weights_in_another_process(tmp_path):
     # several CPU threads sum PyG's scattered messages in any order unless torch's deterministic kernels are on
     store = FeatureStore(tmp_path / "store")
-    write_contagion_dataset(store, "syn", {"train": [60] * 8, "val": [60] * 2, "test": [60] * 2}, dims={"text": 32},
-                            seed=1, class_names=["joy", "anger", "neutral", "sadness"])  # fmt: skip
+    write_contagion_dataset(
+        store,
+        "syn",
+        {"train": [60] * 8, "val": [60] * 2, "test": [60] * 2},
+        dims={"text": 32},
+        seed=1,
+        class_names=["joy", "anger", "neutral", "sadness"],
+    )
     command = [sys.executable, "-c", TRAIN_IN_A_PROCESS, str(store.root)]
     environment = {**os.environ, "OMP_NUM_THREADS": "2"}
-    digests = [subprocess.run(command, capture_output=True, text=True, check=True, env=environment).stdout
-               for _ in range(2)]  # fmt: skip
+    digests = [
+        subprocess.run(command, capture_output=True, text=True, check=True, env=environment).stdout for _ in range(2)
+    ]
     assert digests[0] == digests[1] and len(digests[0].strip()) == 64
