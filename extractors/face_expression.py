@@ -11,9 +11,7 @@ kept, then pooled over the utterance's frames.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +19,10 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from emoflow.core.device import resolve_device
-from emoflow.extractors.base import Extraction, Extractor, UtteranceInput, batches
-from emoflow.extractors.faces import FaceCropper, detector_details, face_crops
+from emoflow.extractors.base import Extraction, Extractor, UtteranceInput
+from emoflow.extractors.face_frames import count_faces, face_chunks
+from emoflow.extractors.faces import detector_details
 from emoflow.extractors.keras_cnn import KerasCNN
-from emoflow.extractors.media import decode_frames, failure_reason
 from emoflow.extractors.options.face_expression import FaceExpressionConfig
 from emoflow.extractors.packaged_files import packaged_file
 from emoflow.extractors.registry import register
@@ -39,8 +37,6 @@ EMBEDDING_LAYER, PROBABILITIES_LAYER = "add_4", "predictions"
 """The last residual block (before the classifier convolution) and the softmax, by their names in the file."""
 OUTPUT_DIMS = {"probabilities": 7, "embedding": 128, "both": 135}
 """Per-frame size of each ``output`` (``mean_std`` pooling doubles it)."""
-CHUNK_UTTERANCES = 32
-"""Utterances decoded ahead of the network."""
 
 
 def expression_network() -> tuple[KerasCNN, Path]:
@@ -68,16 +64,6 @@ class FaceExpression(Extractor):
         network, path = expression_network()
         network.to(device)
         size = network.input_size[0]
-        cropper = FaceCropper(detector=config.detector) if config.faces != "whole" else None
-
-        def prepare(row: UtteranceInput) -> tuple[np.ndarray, int] | ErrorRecord:
-            try:
-                frames = decode_frames(
-                    row.video_path or "", row.start_s, row.end_s, fps=config.fps, max_frames=config.max_frames
-                )
-                return face_crops(frames, cropper, size, gray=True)
-            except Exception as error:  # one bad file is recorded, the batch goes on
-                return self.error(row, failure_reason(error, row.video_path), row.video_path)
 
         ids: list[str] = []
         pooled: list[np.ndarray] = []
@@ -92,35 +78,19 @@ class FaceExpression(Extractor):
             **detector_details(config.detector),
         }
         bar = tqdm(total=len(rows), desc=f"visual {self.extractor_id}", unit="utt", disable=not progress)
-        with ThreadPoolExecutor(max_workers=config.workers or os.cpu_count() or 1) as pool:
-            for chunk in batches(rows, CHUNK_UTTERANCES):
-                prepared = []
-                for row, result in zip(chunk, pool.map(prepare, chunk), strict=True):
-                    if isinstance(result, ErrorRecord):
-                        errors.append(result)
-                    elif config.faces == "require" and result[1] == 0:
-                        errors.append(
-                            self.error(
-                                row, f"{row.video_path}: no face found in {len(result[0])} frames", row.video_path
-                            )
-                        )
-                    else:
-                        prepared.append((row, *result))
-                if prepared:
-                    faces = np.concatenate([p[1] for p in prepared])
-                    per_face = self._per_face(network, faces, device, torch)
-                    offset = 0
-                    for row, crops, found in prepared:
-                        vectors = per_face[offset : offset + len(crops)]
-                        offset += len(crops)
-                        mean = vectors.mean(0)
-                        ids.append(row.utterance_id)
-                        pooled.append(mean if config.pooling == "mean" else np.concatenate([mean, vectors.std(0)]))
-                        details["frames"] += len(crops)
-                        details["frames_with_face"] += found
-                        if found == 0 and config.faces == "crop":
-                            details["no_face_utterances"].append(row.utterance_id)
-                bar.update(len(chunk))
+        for prepared, chunk_errors, count in face_chunks(self, rows, size=size, gray=True):
+            errors += chunk_errors
+            if prepared:
+                per_face = self._per_face(network, np.concatenate([p.crops for p in prepared]), device, torch)
+                offset = 0
+                for item in prepared:
+                    vectors = per_face[offset : offset + len(item.crops)]
+                    offset += len(item.crops)
+                    mean = vectors.mean(0)
+                    ids.append(item.row.utterance_id)
+                    pooled.append(mean if config.pooling == "mean" else np.concatenate([mean, vectors.std(0)]))
+                    count_faces(details, item, config.faces)
+            bar.update(count)
         bar.close()
         dim = OUTPUT_DIMS[config.output] * (2 if config.pooling != "mean" else 1)
         vectors = np.stack(pooled).astype(np.float32) if pooled else np.zeros((0, dim), np.float32)
