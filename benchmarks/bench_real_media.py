@@ -139,8 +139,12 @@ def write_ck48(ck48: Path, work: Path) -> list[Path]:
     return manifests
 
 
-def write_corpus(emodb: Path, work: Path) -> list[Path]:
-    """The clips copied into ``work/corpus`` and one manifest per fold (one utterance a dialogue)."""
+def write_corpus(emodb: Path, work: Path, sentences: dict[str, str] | None = None) -> list[Path]:
+    """The clips copied into ``work/corpus`` and one manifest per fold.
+
+    Without ``sentences`` each utterance is its own dialogue, audio only; with them (sentence code -> text) the
+    sentence is the utterance's transcript and a dialogue is one speaker saying one sentence, turn by turn.
+    """
     corpus = work / "corpus"
     (corpus / "wav").mkdir(parents=True, exist_ok=True)
     clips = sorted((emodb / "wav").glob("*.wav"))
@@ -150,13 +154,19 @@ def write_corpus(emodb: Path, work: Path) -> list[Path]:
     manifests = []
     for k, split in enumerate(folds()):
         path = corpus / f"manifest-fold{k}.csv"
+        turns: dict[str, int] = {}
         with open(path, "w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
-            writer.writerow(["dialogue_id", "utterance_id", "turn", "speaker", "label", "split", "audio_path"])
+            text = ["text"] if sentences else []
+            writer.writerow(["dialogue_id", "utterance_id", "turn", "speaker", *text, "label", "split", "audio_path"])
             for clip in clips:
-                speaker = clip.name[:2]
+                speaker, sentence = clip.name[:2], clip.name[2:5]
+                dialogue = f"{speaker}-{sentence}" if sentences else clip.stem
+                turns[dialogue] = turns.get(dialogue, -1) + 1
+                said = [sentences[sentence]] if sentences else []
+                label = EMOTIONS[clip.name[5]]
                 writer.writerow(
-                    [clip.stem, clip.stem, 0, speaker, EMOTIONS[clip.name[5]], split[speaker], f"wav/{clip.name}"]
+                    [dialogue, clip.stem, turns[dialogue], speaker, *said, label, split[speaker], f"wav/{clip.name}"]
                 )
         manifests.append(path)
     return manifests
