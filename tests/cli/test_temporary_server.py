@@ -6,6 +6,10 @@ import os
 import subprocess
 import sys
 
+import pytest
+
+pytestmark = pytest.mark.integration  # each test starts a real Prefect server
+
 CHECK = """
 import httpx, os
 from emoflow.cli.temporary_server import temporary_server

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import emoflow
 from emoflow.core.code_digest import code_identity, module_closure
 
@@ -20,6 +22,7 @@ def test_a_models_closure_holds_its_layers_and_not_the_other_models():
     assert "emoflow.storage.validation" in module_closure("emoflow.storage.ingest")  # storage code for storage keys
 
 
+@pytest.mark.slow
 def test_the_same_code_in_another_folder_has_the_same_identity(tmp_path):
     here = code_identity("emoflow.models.dialoguegcn.model", "emoflow.extractors.audio_bilstm")
     script = (
@@ -49,6 +52,7 @@ def identity_of_copy(package: Path) -> str:
     return done.stdout.strip()
 
 
+@pytest.mark.slow
 def test_docstrings_comments_and_formatting_keep_the_identity_and_a_code_change_does_not(tmp_path):
     copy = tmp_path / "emoflow"
     shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"), symlinks=False)

@@ -97,6 +97,7 @@ def test_bilstm_encoder_trains_once_and_embeds_every_utterance(demo_dir, tmp_pat
     assert np.array_equal(elsewhere.vectors, first.vectors)  # trained again from scratch: bit-identical
 
 
+@pytest.mark.slow
 def test_an_encoder_trained_on_one_dataset_serves_another_without_labels(demo_dir, tmp_path):
     from emoflow.extractors.run import extract_features
     from emoflow.models.recipe import feature_recipe, recipe_extractor

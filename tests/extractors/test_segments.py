@@ -65,6 +65,7 @@ def test_segments_hold_whole_dialogues_and_a_trained_stage_gets_one(write_corpus
     assert len(segment_rows(finetuned, chunk.rows)) == 1  # it trains on all of them at once
 
 
+@pytest.mark.integration  # a real SIGKILL of a subprocess
 def test_a_killed_extraction_resumes_from_its_committed_segments(write_corpus, tmp_path, text_extractor):
     corpus = write_corpus(dialogue_rows(LONG))
     killed, whole = FeatureStore(tmp_path / "killed"), FeatureStore(tmp_path / "whole")

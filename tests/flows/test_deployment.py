@@ -22,7 +22,7 @@ import pytest
 from emoflow.models.training.runs import train_runs
 from emoflow.storage import FeatureStore
 
-pytestmark = pytest.mark.media
+pytestmark = [pytest.mark.media, pytest.mark.integration]
 
 ROOT = Path(__file__).resolve().parents[2]
 PREFECT = [sys.executable, "-m", "prefect"]

@@ -22,6 +22,7 @@ from emoflow.storage.ingest import dataset_name
 from emoflow.testing.dask_cluster import free_port
 
 
+@pytest.mark.slow
 def test_the_flows_import_what_only_running_work_needs_when_it_runs():
     # a fully cached run draws no plot, scores nothing and starts no cluster: matplotlib, scikit-learn and Dask
     # cost seconds to import, so the flow modules leave them to the code that uses them

@@ -15,6 +15,8 @@ import pytest
 
 from emoflow.models.training.runs import train_runs
 
+pytestmark = pytest.mark.slow
+
 TRAIN = {"epochs": 20, "lr": 0.001, "patience": None, "batch_size": 16}
 GRAPH_MODELS = {
     "dialoguegcn": {"hidden": 32, "graph_hidden": 32},

@@ -10,7 +10,7 @@ from emoflow.recordings.ingest import recogniser_for
 from emoflow.recordings.quality import TimedSpeech, diarisation_error_rate, segmentation_f1, word_error_rate
 from emoflow.recordings.speech_recognition import AsrSettings
 
-pytestmark = pytest.mark.media
+pytestmark = [pytest.mark.media, pytest.mark.slow]
 
 
 def found(analysis) -> list[TimedSpeech]:

@@ -12,7 +12,7 @@ from emoflow.recordings.layouts import detect_any_layout, ingest_any
 from emoflow.storage import FeatureStore
 from emoflow.storage.query import query
 
-pytestmark = pytest.mark.media
+pytestmark = [pytest.mark.media, pytest.mark.slow]
 
 
 @pytest.fixture

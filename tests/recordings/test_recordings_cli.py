@@ -18,6 +18,7 @@ def invoke(*args):
     return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
 
 
+@pytest.mark.slow
 def test_ingest_then_predict_gives_emotions_over_time_per_speaker(tmp_path, conversations):
     _, store, run = trained_talk_store(tmp_path, "bc_lstm")
     meetings = tmp_path / "meetings"

@@ -10,6 +10,7 @@ import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 import torch
 
 from emoflow.models.registry import create_model
@@ -17,6 +18,8 @@ from emoflow.models.training.runs import load_checkpoint, plan_runs, train_run
 from emoflow.models.training.trainer import predict
 from emoflow.storage import FeatureStore
 from emoflow.testing.synthetic import write_contagion_dataset
+
+pytestmark = pytest.mark.integration
 
 TRAIN = {"epochs": 3, "lr": 0.001, "patience": None, "batch_size": 16}
 
