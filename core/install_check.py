@@ -123,7 +123,7 @@ def main() -> int:
         print(f"install check: {line}", file=sys.stderr)
     if problems:
         print(
-            "install check: reinstall from the lock file (make clean setup), or see README 'Dependencies'",
+            "install check: reinstall from the lock file (make clean setup), or see docs/development.md",
             file=sys.stderr,
         )
         return 1
